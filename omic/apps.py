@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OmicConfig(AppConfig):
+    name = "omic"
+    verbose_name = "OMiC core"

@@ -1,0 +1,40 @@
+"""The audit log: every service that writes calls record()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+import json
+
+from omic.models import AuditEvent, User
+
+
+def _jsonable(value: Any) -> Any:
+    return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    prison_id: str | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """Write one audit record; call inside the service's transaction so both land or neither."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor_name if actor_name is not None else (actor.get_username() if actor else "system"),
+        action=action,
+        prison_id=prison_id,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )
