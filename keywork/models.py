@@ -206,7 +206,7 @@ class PrisonerWeek(models.Model):
     delivered_minutes = models.IntegerField()
     sessions = models.SmallIntegerField()
     # In custody at this prison on the Sunday (counts towards prisoners_at_week_end).
-    at_week_end = models.BooleanField()
+    at_week_end = models.BooleanField(default=False)
     key_worker = models.ForeignKey(
         StaffMember, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="+"
     )
