@@ -1,0 +1,355 @@
+"""The weekly entitlement and TSF compliance engine (keywork.md "Entitlement and delivery").
+
+Set-based SQL over the estate; no Python loop per prisoner or session. Entitlement is kept
+exact as integer sevenths of a minute (45 × custody days) and rounded only on output.
+
+Three paths, one set of SQL fragments:
+- a prisoner's few rows (a session or allocation write): delete and re-insert just them,
+  then re-aggregate the prison-week from the materialised rows;
+- a few weeks (nightly reconciliation, a loaded file): delete and re-insert the range;
+- many weeks (the full-year rebuild): build a fresh table with CREATE TABLE AS (which
+  PostgreSQL may run in parallel), index it, ANALYZE it and swap it in. Rows outside the
+  range are carried across.
+
+Concurrency: every path takes a per-prison transaction advisory lock (the rebuild takes a
+global exclusive lock that the others share), so two recomputes never interleave and
+running one twice gives the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+WEEK = dt.timedelta(days=7)
+ENTITLED_MINUTES_PER_WEEK = 45
+# Above this many weeks over the whole estate a fresh table beats deleting in place.
+REBUILD_MIN_WEEKS = 8
+_LOCK_NAMESPACE = 0x0A11C  # advisory lock namespace for the compliance tables
+_GLOBAL_KEY = 0
+
+SUSPENSION_REASONS = (
+    "not_male_closed_estate",
+    "not_rolled_out",
+    "no_benchmark",
+    "below_benchmark",
+    "untrained_band3",
+)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of day's ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    prison_weeks: int
+    prisoner_weeks: int
+    seconds: float
+    mode: str
+
+
+# --- SQL fragments ------------------------------------------------------------------
+# Parameters: %(from)s and %(to)s are Mondays (inclusive); %(prisons)s a text[] or NULL
+# for every prison; %(prisoners)s a text[] or NULL for every prisoner.
+
+_STATUS = """
+status AS (
+    SELECT p.code AS prison_id, wk.week_start, p.estate, p.key_work_start_date,
+           COALESCE(st.band3_in_post, 0) AS band3_in_post,
+           COALESCE(st.band3_in_post_fte, 0) AS band3_in_post_fte,
+           COALESCE(st.band3_untrained, 0) AS band3_untrained,
+           bm.band3_benchmark_fte
+    FROM omic_prison p
+    CROSS JOIN LATERAL (
+        SELECT g::date AS week_start
+        FROM generate_series(%(from)s::date, %(to)s::date, interval '7 days') AS g
+    ) wk
+    LEFT JOIN LATERAL (
+        -- Band 3 means band 3 whatever the role or status; decided on the Monday.
+        SELECT count(*) AS band3_in_post, sum(s.fte) AS band3_in_post_fte,
+               count(*) FILTER (WHERE s.key_worker_trained_on IS NULL
+                                   OR s.key_worker_trained_on > wk.week_start) AS band3_untrained
+        FROM omic_staffmember s
+        WHERE s.prison_id = p.code AND s.band = 3
+          AND s.in_post_from <= wk.week_start
+          AND (s.in_post_to IS NULL OR s.in_post_to > wk.week_start)
+    ) st ON true
+    LEFT JOIN LATERAL (
+        SELECT b.band3_benchmark_fte FROM omic_benchmark b
+        WHERE b.prison_id = p.code AND b.effective_from <= wk.week_start
+        ORDER BY b.effective_from DESC LIMIT 1
+    ) bm ON true
+    WHERE (%(prisons)s::text[] IS NULL OR p.code = ANY(%(prisons)s::text[]))
+),
+prison_status AS (
+    SELECT status.*,
+           array_remove(ARRAY[
+               CASE WHEN estate <> 'male_closed' THEN 'not_male_closed_estate' END,
+               CASE WHEN key_work_start_date IS NULL OR key_work_start_date > week_start
+                    THEN 'not_rolled_out' END,
+               CASE WHEN band3_benchmark_fte IS NULL THEN 'no_benchmark' END,
+               CASE WHEN band3_benchmark_fte IS NOT NULL AND band3_in_post_fte < band3_benchmark_fte
+                    THEN 'below_benchmark' END,
+               CASE WHEN band3_untrained > 0 THEN 'untrained_band3' END
+           ]::varchar[], NULL) AS suspension_reasons
+    FROM status
+)"""
+
+# One row per prisoner × prison × week with custody days > 0. A spell is
+# [reception_date, release_date); a week is [Monday, Monday + 7).
+_PRISONER_WEEKS = """
+spell_weeks AS (
+    SELECT s.prison_id, s.prisoner_id, wk.week_start,
+           LEAST(COALESCE(s.release_date, wk.week_start + 7), wk.week_start + 7)
+             - GREATEST(s.reception_date, wk.week_start) AS days,
+           LEAST(COALESCE(s.release_date, wk.week_start + 7), wk.week_start + 7) - 1 AS last_day
+    FROM omic_custodyspell s
+    CROSS JOIN LATERAL (
+        SELECT g::date AS week_start
+        FROM generate_series(
+            GREATEST(date_trunc('week', s.reception_date), %(from)s::date),
+            LEAST(date_trunc('week', COALESCE(s.release_date - 1, %(to)s::date)), %(to)s::date),
+            interval '7 days') AS g
+    ) wk
+    WHERE s.reception_date < %(to)s::date + 7
+      AND (s.release_date IS NULL OR s.release_date > %(from)s::date)
+      AND (%(prisons)s::text[] IS NULL OR s.prison_id = ANY(%(prisons)s::text[]))
+      AND (%(prisoners)s::text[] IS NULL OR s.prisoner_id = ANY(%(prisoners)s::text[]))
+),
+prisoner_weeks AS (
+    -- Two spells at one prison in one week (released and received again) add up.
+    SELECT prison_id, prisoner_id, week_start, sum(days) AS custody_days, max(last_day) AS last_day
+    FROM spell_weeks GROUP BY prison_id, prisoner_id, week_start
+),
+prisoner_sessions AS (
+    SELECT prison_id, prisoner_id, date_trunc('week', date)::date AS week_start,
+           sum(duration_minutes) AS delivered_minutes, count(*) AS sessions
+    FROM keywork_session
+    WHERE deleted_at IS NULL AND date >= %(from)s::date AND date < %(to)s::date + 7
+      AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+      AND (%(prisoners)s::text[] IS NULL OR prisoner_id = ANY(%(prisoners)s::text[]))
+    GROUP BY 1, 2, 3
+)"""
+
+_PRISONER_WEEK_SELECT = f"""
+WITH {_STATUS},
+{_PRISONER_WEEKS}
+SELECT pw.prison_id::varchar(3) AS prison_id,
+       pw.week_start,
+       pw.prisoner_id::varchar(7) AS prisoner_id,
+       pw.custody_days::smallint AS custody_days,
+       (CASE WHEN cardinality(ps.suspension_reasons) = 0
+             THEN {ENTITLED_MINUTES_PER_WEEK} * pw.custody_days ELSE 0 END)::integer AS entitled_sevenths,
+       COALESCE(se.delivered_minutes, 0)::integer AS delivered_minutes,
+       COALESCE(se.sessions, 0)::smallint AS sessions,
+       (pw.last_day = pw.week_start + 6) AS at_week_end,
+       -- The key worker shown is the one allocated on the last custody day of the week.
+       a.key_worker_id::varchar(20) AS key_worker_id
+FROM prisoner_weeks pw
+JOIN prison_status ps ON ps.prison_id = pw.prison_id AND ps.week_start = pw.week_start
+LEFT JOIN prisoner_sessions se
+       ON se.prison_id = pw.prison_id AND se.prisoner_id = pw.prisoner_id AND se.week_start = pw.week_start
+LEFT JOIN keywork_keyworkerallocation a
+       ON a.prisoner_id = pw.prisoner_id AND a.prison_id = pw.prison_id AND a.deleted_at IS NULL
+      AND a.start_date <= pw.last_day AND (a.end_date IS NULL OR a.end_date > pw.last_day)
+"""
+
+_PRISONER_WEEK_COLUMNS = (
+    "prison_id, week_start, prisoner_id, custody_days, entitled_sevenths, delivered_minutes, "
+    "sessions, at_week_end, key_worker_id"
+)
+
+_PRISON_WEEK_COLUMNS = (
+    "prison_id, week_start, key_work_enabled, suspension_reasons, band3_in_post, band3_in_post_fte, "
+    "band3_untrained, band3_benchmark_fte, prisoners, custody_days, entitled_sevenths, delivered_minutes, "
+    "sessions, prisoners_seen, prisoners_met_entitlement, prisoners_at_week_end, prisoners_with_key_worker, "
+    "not_held_prisoner_refused, not_held_prisoner_unavailable, not_held_staff_redeployed, not_held_other, "
+    "computed_at"
+)
+
+# The prison figures come from exact sums of the materialised prisoner rows (never from
+# rounded figures) plus every session recorded at the prison that week.
+_PRISON_WEEK_UPSERT = f"""
+WITH {_STATUS},
+pw AS (
+    SELECT prison_id, week_start, count(*) AS prisoners, sum(custody_days) AS custody_days,
+           sum(entitled_sevenths) AS entitled_sevenths,
+           count(*) FILTER (WHERE entitled_sevenths > 0
+                              AND delivered_minutes * 7 >= entitled_sevenths) AS met,
+           count(*) FILTER (WHERE at_week_end) AS at_week_end,
+           count(*) FILTER (WHERE at_week_end AND key_worker_id IS NOT NULL) AS with_key_worker
+    FROM {{prisoner_week_table}}
+    WHERE week_start BETWEEN %(from)s::date AND %(to)s::date
+      AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+    GROUP BY prison_id, week_start
+),
+se AS (
+    SELECT prison_id, date_trunc('week', date)::date AS week_start,
+           sum(duration_minutes) AS delivered_minutes, count(*) AS sessions,
+           count(DISTINCT prisoner_id) AS prisoners_seen
+    FROM keywork_session
+    WHERE deleted_at IS NULL AND date >= %(from)s::date AND date < %(to)s::date + 7
+      AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+    GROUP BY 1, 2
+),
+nh AS (
+    SELECT prison_id, date_trunc('week', date)::date AS week_start,
+           count(*) FILTER (WHERE reason = 'prisoner_refused') AS refused,
+           count(*) FILTER (WHERE reason = 'prisoner_unavailable') AS unavailable,
+           count(*) FILTER (WHERE reason = 'staff_redeployed') AS redeployed,
+           count(*) FILTER (WHERE reason = 'other') AS other
+    FROM keywork_sessionnotheld
+    WHERE deleted_at IS NULL AND date >= %(from)s::date AND date < %(to)s::date + 7
+      AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+    GROUP BY 1, 2
+)
+INSERT INTO keywork_prison_week ({_PRISON_WEEK_COLUMNS})
+SELECT ps.prison_id, ps.week_start, cardinality(ps.suspension_reasons) = 0, ps.suspension_reasons,
+       ps.band3_in_post, ps.band3_in_post_fte, ps.band3_untrained, ps.band3_benchmark_fte,
+       COALESCE(pw.prisoners, 0), COALESCE(pw.custody_days, 0), COALESCE(pw.entitled_sevenths, 0),
+       COALESCE(se.delivered_minutes, 0), COALESCE(se.sessions, 0), COALESCE(se.prisoners_seen, 0),
+       COALESCE(pw.met, 0), COALESCE(pw.at_week_end, 0), COALESCE(pw.with_key_worker, 0),
+       COALESCE(nh.refused, 0), COALESCE(nh.unavailable, 0), COALESCE(nh.redeployed, 0),
+       COALESCE(nh.other, 0), now()
+FROM prison_status ps
+LEFT JOIN pw ON pw.prison_id = ps.prison_id AND pw.week_start = ps.week_start
+LEFT JOIN se ON se.prison_id = ps.prison_id AND se.week_start = ps.week_start
+LEFT JOIN nh ON nh.prison_id = ps.prison_id AND nh.week_start = ps.week_start
+ON CONFLICT (prison_id, week_start) DO UPDATE SET
+""" + ",\n".join(
+    f"    {col} = EXCLUDED.{col}"
+    for col in (c.strip() for c in _PRISON_WEEK_COLUMNS.split(","))
+    if col not in ("prison_id", "week_start")
+)
+
+
+def _params(prison_ids, week_from, week_to, prisoner_ids) -> dict:
+    return {
+        "from": week_from,
+        "to": week_to,
+        "prisons": sorted(prison_ids) if prison_ids is not None else None,
+        "prisoners": sorted(prisoner_ids) if prisoner_ids is not None else None,
+    }
+
+
+def _lock(cursor, prison_ids: list[str] | None) -> None:
+    """Serialise recomputes: per prison (sorted, so no deadlock), or everything for a rebuild."""
+    if prison_ids is None:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, _GLOBAL_KEY])
+        return
+    cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_LOCK_NAMESPACE, _GLOBAL_KEY])
+    for code in sorted(set(prison_ids)):
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_NAMESPACE, code])
+
+
+def recompute(
+    *,
+    week_from: dt.date,
+    week_to: dt.date,
+    prison_ids: list[str] | None = None,
+    prisoner_ids: list[str] | None = None,
+) -> RecomputeResult:
+    """Recompute the weeks whose Mondays fall in [week_start(week_from), week_start(week_to)].
+
+    prison_ids=None means every prison; prisoner_ids narrows the prisoner rows rewritten
+    (the prison-week figures are always re-aggregated in full)."""
+    started = time.perf_counter()
+    week_from, week_to = week_start(week_from), week_start(week_to)
+    if week_to < week_from:
+        raise ValueError("week_to is before week_from")
+    weeks = (week_to - week_from).days // 7 + 1
+    params = _params(prison_ids, week_from, week_to, prisoner_ids)
+    rebuild = prison_ids is None and prisoner_ids is None and weeks >= REBUILD_MIN_WEEKS
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids))
+        if rebuild:
+            prisoner_rows = _rebuild_prisoner_weeks(cursor, params)
+        else:
+            prisoner_rows = _replace_prisoner_weeks(cursor, params)
+        cursor.execute(_PRISON_WEEK_UPSERT.format(prisoner_week_table="keywork_prisoner_week"), params)
+        prison_rows = cursor.rowcount
+    return RecomputeResult(
+        prison_weeks=prison_rows,
+        prisoner_weeks=prisoner_rows,
+        seconds=time.perf_counter() - started,
+        mode="rebuild" if rebuild else ("prisoner" if prisoner_ids is not None else "replace"),
+    )
+
+
+def _all_prison_codes(cursor) -> list[str]:
+    cursor.execute("SELECT code FROM omic_prison ORDER BY code")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _replace_prisoner_weeks(cursor, params: dict) -> int:
+    cursor.execute(
+        """
+        DELETE FROM keywork_prisoner_week
+        WHERE week_start BETWEEN %(from)s::date AND %(to)s::date
+          AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+          AND (%(prisoners)s::text[] IS NULL OR prisoner_id = ANY(%(prisoners)s::text[]))
+        """,
+        params,
+    )
+    cursor.execute(
+        f"INSERT INTO keywork_prisoner_week ({_PRISONER_WEEK_COLUMNS}) {_PRISONER_WEEK_SELECT}", params
+    )
+    return cursor.rowcount
+
+
+def _rebuild_prisoner_weeks(cursor, params: dict) -> int:
+    """Write a fresh table and swap it in: far cheaper than rewriting millions of rows in place."""
+    cursor.execute("DROP TABLE IF EXISTS keywork_prisoner_week_new")
+    cursor.execute(
+        f"""
+        CREATE TABLE keywork_prisoner_week_new AS
+        {_PRISONER_WEEK_SELECT}
+        UNION ALL
+        SELECT {_PRISONER_WEEK_COLUMNS} FROM keywork_prisoner_week
+        WHERE week_start NOT BETWEEN %(from)s::date AND %(to)s::date
+        """,
+        params,
+    )
+    rows = cursor.rowcount
+    cursor.execute(
+        """
+        ALTER TABLE keywork_prisoner_week_new
+            ALTER COLUMN custody_days SET NOT NULL,
+            ALTER COLUMN entitled_sevenths SET NOT NULL,
+            ALTER COLUMN delivered_minutes SET NOT NULL,
+            ALTER COLUMN sessions SET NOT NULL,
+            ALTER COLUMN at_week_end SET NOT NULL,
+            ALTER COLUMN at_week_end SET DEFAULT false,
+            ADD CONSTRAINT keywork_prisoner_week_new_pkey PRIMARY KEY (prison_id, week_start, prisoner_id)
+        """
+    )
+    cursor.execute("CREATE INDEX prisoner_week_by_prisoner_new ON keywork_prisoner_week_new (prisoner_id, week_start)")
+    cursor.execute("DROP TABLE keywork_prisoner_week")
+    cursor.execute("ALTER TABLE keywork_prisoner_week_new RENAME TO keywork_prisoner_week")
+    cursor.execute(
+        "ALTER TABLE keywork_prisoner_week RENAME CONSTRAINT keywork_prisoner_week_new_pkey "
+        "TO keywork_prisoner_week_pkey"
+    )
+    cursor.execute("ALTER INDEX prisoner_week_by_prisoner_new RENAME TO prisoner_week_by_prisoner")
+    # Aggregating straight after a bulk write needs fresh statistics.
+    cursor.execute("ANALYZE keywork_prisoner_week")
+    return rows
+
+
+def computed_weeks(*, prison_ids: list[str] | None, week_from: dt.date, week_to: dt.date) -> set[tuple[str, dt.date]]:
+    """Prison-weeks in the range that have been computed (for report gap-filling)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT prison_id, week_start FROM keywork_prison_week
+            WHERE week_start BETWEEN %(from)s AND %(to)s
+              AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+            """,
+            _params(prison_ids, week_start(week_from), week_start(week_to), None),
+        )
+        return set(cursor.fetchall())

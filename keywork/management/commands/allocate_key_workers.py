@@ -1,0 +1,57 @@
+"""`python manage.py allocate_key_workers --prison CODE [--date DATE] [--confirm]` (formats.md).
+
+Prints the proposal as CSV (prison_number, staff_id, reason) sorted by prison number; with
+--confirm it also saves it, as allocations starting on DATE (default today) with no end date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from keywork.auto_allocation import propose_allocations
+from keywork.services import confirm_allocations
+from omic.models import Prison
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Propose key workers for the prisoners of a prison who have none (CSV); --confirm saves the proposal."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--prison", required=True, help="prison code, e.g. LEI")
+        parser.add_argument("--date", help="YYYY-MM-DD: the day allocations start (default today)")
+        parser.add_argument("--confirm", action="store_true", help="save the proposal as allocations")
+
+    def handle(self, *args, prison: str, date: str | None, confirm: bool, **options) -> None:
+        code = prison.strip().upper()
+        found = Prison.objects.filter(code=code).first()
+        if found is None:
+            raise CommandError(f"Unknown prison: {prison}")
+        on = _date(date) if date else timezone.localdate()
+
+        proposals = sorted(propose_allocations(prison=found, on=on), key=lambda p: p.prison_number)
+        writer = csv.writer(self.stdout)
+        writer.writerow(["prison_number", "staff_id", "reason"])
+        for proposal in proposals:
+            writer.writerow([proposal.prison_number, proposal.staff_id or "", proposal.reason])
+
+        if confirm:
+            try:
+                created = confirm_allocations(prison=found, on=on, confirmed_by=None, proposals=proposals)
+            except ValidationError as error:
+                raise CommandError("; ".join(error.messages)) from error
+            # Standard error, so that standard output stays a clean CSV.
+            self.stderr.write(f"Saved {len(created)} allocations at {found.code} starting {on.isoformat()}.")

@@ -1,0 +1,62 @@
+"""GOV.UK-styled versions of Django's sign-in and password forms (crispy-forms-gds)."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+
+def _helper(*fields: Field, button: str) -> FormHelper:
+    helper = FormHelper()
+    # The templates write the <form> tag: the sign-in form carries a hidden `next`.
+    helper.form_tag = False
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("submit", button))
+    return helper
+
+
+class SignInForm(AuthenticationForm):
+    # GOV.UK error messages say what to do; they never name which of the two was wrong.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your prison's admin to switch it on.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update(
+            autocomplete="username", spellcheck="false", autofocus=False
+        )
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")
+        self.helper = _helper(
+            Field.text("username", field_width=Fixed.TWENTY),
+            Field.text("password", field_width=Fixed.TWENTY),
+            button="Sign in",
+        )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm new password"
+        # Django's help text is an HTML list; GOV.UK hint text is a short sentence.
+        self.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self.helper = _helper(
+            Field.text("old_password", field_width=Fixed.TWENTY),
+            Field.text("new_password1", field_width=Fixed.TWENTY),
+            Field.text("new_password2", field_width=Fixed.TWENTY),
+            button="Change password",
+        )

@@ -1,0 +1,205 @@
+"""prisoners.csv: one row per custody spell, keyed by (prison_number, prison_code,
+reception_date). Each row also carries the prisoner's details; when a prisoner's rows
+differ, the row of their latest spell wins.
+
+Spells are half-open, [reception_date, release_date); one prisoner's spells must not
+overlap, within the file or against the spells already loaded that the file does not
+replace (a row with the same key replaces the loaded spell)."""
+
+from __future__ import annotations
+
+from omic.loading import checks
+from omic.loading.columns import Date, Text
+from omic.loading.context import LoadContext
+from omic.loading.prisons import PRISON_CODE
+from omic.loading.registry import Check, FileKind, register
+from omic.loading.report import LoadCounts
+from omic.loading.upsert import Upsert, cell
+from omic.models import CustodySpell, Prison, Prisoner, Wing
+
+PRISON_NUMBER = Text(
+    name="prison_number",
+    required=True,
+    pattern=r"^[A-Z][0-9]{4}[A-Z]{2}$",
+    pattern_message=(
+        "{value} is not a prison number; use a capital letter, 4 digits and 2 capitals, e.g. A1234BC"
+    ),
+)
+
+SPELL = CustodySpell._meta.db_table
+PRISON = Prison._meta.db_table
+PLAN = "omic_load_spell_plan"
+
+OVERLAPPING_SPELLS = Check(
+    f"""
+    WITH file_spells AS (
+        SELECT line, prison_number, prison_code, reception_date, release_date
+        FROM {{rows}}
+        -- a repeated key is reported as a duplicate; its repeats are not spells of their own
+        JOIN (SELECT min(line) AS line FROM {{rows}}
+              GROUP BY prison_number, prison_code, reception_date) first USING (line)
+        WHERE prison_number IS NOT NULL AND prison_code IS NOT NULL AND reception_date IS NOT NULL
+          AND (release_date IS NULL OR release_date > reception_date)
+          -- a row at an unknown prison is reported as such; it cannot replace a loaded spell
+          AND prison_code IN (SELECT code FROM {PRISON})
+    ),
+    kept AS (
+        SELECT NULL::integer AS line, s.prisoner_id AS prison_number, s.prison_id AS prison_code,
+               s.reception_date, s.release_date
+        FROM {SPELL} s
+        WHERE s.prisoner_id IN (SELECT prison_number FROM file_spells)
+          AND NOT EXISTS (
+              SELECT 1 FROM file_spells f
+              WHERE f.prison_number = s.prisoner_id AND f.prison_code = s.prison_id
+                AND f.reception_date = s.reception_date)
+    ),
+    spells AS (SELECT * FROM file_spells UNION ALL SELECT * FROM kept),
+    pairs AS (
+        SELECT f.line, o.line AS other_line, o.prison_code AS other_prison,
+               o.reception_date AS other_reception, o.release_date AS other_release,
+               (o.reception_date < f.reception_date
+                OR (o.reception_date = f.reception_date AND (o.line IS NULL OR o.line < f.line)))
+               AS other_first
+        FROM file_spells f
+        JOIN spells o ON o.prison_number = f.prison_number
+         AND o.line IS DISTINCT FROM f.line
+         -- [a, b) and [c, d) overlap when a < d and c < b (an empty end is open)
+         AND o.reception_date < coalesce(f.release_date, 'infinity')
+         AND f.reception_date < coalesce(o.release_date, 'infinity')
+    )
+    SELECT DISTINCT ON (line) line, 'reception_date',
+           CASE
+           WHEN other_first AND other_line IS NOT NULL THEN format(
+               'spell overlaps the spell at %s from %s (line %s); '
+               'a transfer must start on or after the previous release date',
+               other_prison, to_char(other_reception, 'YYYY-MM-DD'), other_line)
+           WHEN other_first THEN format(
+               'spell overlaps the spell at %s from %s already loaded (%s); '
+               'a transfer must start on or after the previous release date, so give that spell '
+               'its release_date in this file or correct this reception_date',
+               other_prison, to_char(other_reception, 'YYYY-MM-DD'),
+               CASE WHEN other_release IS NULL THEN 'still in custody'
+                    ELSE 'released ' || to_char(other_release, 'YYYY-MM-DD') END)
+           ELSE format(
+               'spell overlaps the spell at %s from %s already loaded; '
+               'this spell needs a release_date on or before %s',
+               other_prison, to_char(other_reception, 'YYYY-MM-DD'), to_char(other_reception, 'YYYY-MM-DD'))
+           END
+    FROM pairs
+    -- of two overlapping rows in the file, the later one is reported
+    WHERE other_first OR other_line IS NULL
+    ORDER BY line, other_first DESC, CASE WHEN other_first THEN other_reception END DESC, other_reception
+    """,
+    "overlapping custody spells",
+)
+
+PRISONER_DETAILS = Upsert(
+    model=Prisoner,
+    key=("prison_number",),
+    source=f"{{rows}} r JOIN {PLAN} p ON p.line = r.line AND p.details_row",
+    values={
+        "prison_number": cell("prison_number"),
+        "first_name": cell("first_name"),
+        "last_name": cell("last_name"),
+        "date_of_birth": cell("date_of_birth"),
+    },
+)
+
+
+def write_prisoners(ctx: LoadContext) -> LoadCounts:
+    """Upsert prisoners, then spells. The exclusion constraint is checked row by row, so
+    spells that end earlier are updated first, then those that end later, then new spells
+    are inserted: every intermediate state is then free of overlaps too."""
+    wing = ctx.has("wing_code")
+    release = ctx.has("release_date")
+    changes = [
+        c
+        for c, present in (
+            ("s.wing_id IS DISTINCT FROM w.id", wing),
+            ("s.release_date IS DISTINCT FROM r.release_date", release),
+        )
+        if present
+    ]
+    ends_earlier = (
+        "r.release_date IS NOT NULL AND (s.release_date IS NULL OR r.release_date < s.release_date)"
+        if release
+        else "FALSE"
+    )
+    ctx.temp_table(
+        PLAN,
+        f"""
+        SELECT r.line, r.prison_number, r.prison_code, r.reception_date, r.release_date, w.id AS wing_id,
+               s.id AS spell_id,
+               CASE WHEN s.id IS NULL THEN 'insert'
+                    WHEN NOT ({" OR ".join(changes) or "FALSE"}) THEN 'unchanged'
+                    WHEN {ends_earlier} THEN 'shorten'
+                    ELSE 'update' END AS action,
+               -- a valid file has one spell per prisoner and reception date
+               r.reception_date = latest.reception_date AS details_row
+        FROM {{rows}} r
+        JOIN (SELECT prison_number, max(reception_date) AS reception_date
+              FROM {{rows}} GROUP BY prison_number) latest
+          ON latest.prison_number = r.prison_number
+        LEFT JOIN {Wing._meta.db_table} w ON w.prison_id = r.prison_code AND w.code = r.wing_code
+        LEFT JOIN {SPELL} s ON s.prisoner_id = r.prison_number AND s.prison_id = r.prison_code
+                           AND s.reception_date = r.reception_date
+        """,
+    )
+    (details_only,) = ctx.fetchone(
+        f"""
+        WITH written AS ({PRISONER_DETAILS.statement(ctx, "t.prison_number, (t.xmax = 0) AS inserted")})
+        SELECT count(*) FROM written
+        JOIN {PLAN} p ON p.prison_number = written.prison_number AND p.details_row
+        WHERE NOT written.inserted AND p.action = 'unchanged'
+        """
+    )
+    assignments = [
+        a
+        for a, present in (("wing_id = p.wing_id", wing), ("release_date = p.release_date", release))
+        if present
+    ]
+    updated = 0
+    if assignments:
+        for action in ("shorten", "update"):
+            updated += ctx.execute(
+                f"UPDATE {SPELL} s SET {', '.join(assignments)} FROM {PLAN} p "
+                f"WHERE s.id = p.spell_id AND p.action = '{action}'"
+            )
+    inserted = ctx.execute(
+        f"""
+        INSERT INTO {SPELL} (prisoner_id, prison_id, wing_id, reception_date, release_date)
+        SELECT prison_number, prison_code, wing_id, reception_date, release_date FROM {PLAN}
+        WHERE action = 'insert'
+        ORDER BY prison_number, reception_date
+        """
+    )
+    return LoadCounts(inserted=inserted, updated=updated + details_only)
+
+
+PRISONERS = register(
+    FileKind(
+        name="prisoners.csv",
+        key=("prison_number", "prison_code", "reception_date"),
+        columns=(
+            PRISON_NUMBER,
+            Text(name="first_name", max_length=100, default=""),
+            Text(name="last_name", max_length=100, default=""),
+            Date(name="date_of_birth"),
+            PRISON_CODE,
+            Text(name="wing_code", max_length=10),
+            Date(name="reception_date", required=True),
+            Date(name="release_date"),
+        ),
+        checks=(
+            checks.known_prison(),
+            checks.known_wing(),
+            checks.after(
+                "release_date",
+                "reception_date",
+                "a spell must end after it starts (leave release_date empty while in custody)",
+            ),
+            OVERLAPPING_SPELLS,
+        ),
+        write=write_prisoners,
+    )
+)

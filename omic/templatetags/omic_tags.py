@@ -1,0 +1,155 @@
+"""Template tags for the GOV.UK shell: navigation, sortable-table columns, optional panels.
+
+`{% load omic_tags %}` in a template to use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import template
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+
+from omic import access
+from omic.access import Action
+from omic.models import Role
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    active: bool
+
+
+# A prison's sections in the order the sub-navigation shows them: (label, URL name, action).
+# A section whose URL is not (yet) in the URLconf is left out, so each app's page appears
+# here as soon as its URL exists under that name.
+PRISON_SECTIONS: list[tuple[str, str, Action]] = [
+    ("Dashboard", "omic:prison", Action.VIEW_PRISON),
+    ("Key workers", "keywork:key_workers", Action.VIEW_PRISON),
+    ("Allocate", "keywork:allocate", Action.ALLOCATE),
+    ("Staff", "omic:staff", Action.VIEW_PRISON),
+    ("Handover", "allocation:handover", Action.VIEW_PRISON),
+    ("POMs", "allocation:poms", Action.VIEW_PRISON),
+]
+
+
+def _is_current(path: str, href: str, *, exact: bool) -> bool:
+    return path == href if exact else path.startswith(href)
+
+
+@register.inclusion_tag("includes/primary_navigation.html", takes_context=True)
+def primary_navigation(context) -> dict:
+    """The service's top-level links for the signed-in user's role."""
+    request = context["request"]
+    user = request.user
+    path = request.path
+    items: list[NavItem] = []
+    if user.is_authenticated and user.role:
+        home = reverse("omic:home")
+        label = {Role.WING_MANAGER: "Your wings", Role.HQ: "Home"}.get(user.role, "Your prisons")
+        items.append(NavItem(label, home, path == home))
+        if access.may(user, Action.VIEW_PRISON) and not access.sees_all_prisons(user):
+            for prison in context.get("header_prisons", []):
+                href = reverse("omic:prison", args=[prison.code])
+                items.append(NavItem(prison.name, href, _is_current(path, href, exact=False)))
+        if access.sees_all_prisons(user):
+            href = reverse("omic:hq")
+            items.append(NavItem("National view", href, _is_current(path, href, exact=False)))
+    return {"items": items}
+
+
+@register.inclusion_tag("includes/prison_navigation.html", takes_context=True)
+def prison_navigation(context, prison) -> dict:
+    """Sub-navigation across one prison's pages, limited to what the role may open."""
+    request = context["request"]
+    items: list[NavItem] = []
+    for label, url_name, action in PRISON_SECTIONS:
+        if not access.may(request.user, action):
+            continue
+        try:
+            href = reverse(url_name, args=[prison.code])
+        except NoReverseMatch:
+            continue
+        items.append(NavItem(label, href, request.path == href))
+    return {"items": items, "prison": prison}
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+    sort: str = "none"  # aria-sort: "ascending" marks the column the rows arrive sorted by
+    sortable: bool = True
+
+
+@register.simple_tag
+def table_columns(*specs: str) -> list[Column]:
+    """Columns for includes/sortable_table.html from "Label|flag|flag" strings.
+
+    Flags: numeric (right-aligned), ascending / descending (the rows' initial order),
+    unsorted (no sort button, e.g. for an actions column).
+    """
+    columns = []
+    for spec in specs:
+        label, *flags = spec.split("|")
+        sort = next((flag for flag in flags if flag in ("ascending", "descending")), "none")
+        columns.append(Column(label, "numeric" in flags, sort, "unsorted" not in flags))
+    return columns
+
+
+@register.simple_tag(takes_context=True)
+def optional_include(context, template_name: str) -> str:
+    """Render template_name with the page's context if it exists, else nothing.
+
+    The hook by which another app adds a panel to a core page (e.g. key work figures on
+    the prison dashboard) without the core importing that app.
+    """
+    try:
+        panel = get_template(template_name)
+    except template.TemplateDoesNotExist:
+        return ""
+    return panel.render(context.flatten(), context.get("request"))
+
+
+@register.filter
+def fte(value) -> str:
+    """FTE and benchmarks to 2 decimal places (formats.md); nothing → an em dash."""
+    if value is None or value == "":
+        return "–"
+    return f"{Decimal(value):.2f}"
+
+
+@register.filter
+def signed_fte(value) -> str:
+    """The TSF gap with its sign, so "short of the benchmark" reads at a glance."""
+    if value is None or value == "":
+        return "–"
+    value = Decimal(value)
+    return f"+{value:.2f}" if value > 0 else f"−{-value:.2f}" if value < 0 else "0.00"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """This page's address with ?page=number, keeping the other query parameters (filters)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+@register.filter
+def elided_page_range(page):
+    """Page numbers around the current one, with the paginator's ELLIPSIS between runs."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*texts_and_hrefs: str) -> dict:
+    """{% breadcrumbs "Home" home_url "Leeds" prison_url %}: the pages above this one."""
+    pairs = list(zip(texts_and_hrefs[::2], texts_and_hrefs[1::2], strict=True))
+    return {"crumbs": pairs}

@@ -1,0 +1,203 @@
+"""The core pages: home, prison dashboard, staff, wing, prisoner profile, national view.
+
+Views stay thin: omic.access decides scope (404 outside it, 403 for a role that may
+not), omic.selectors reads, the template renders.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from operator import attrgetter
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from omic import access, selectors
+from omic.access import Action
+from omic.forms import ChangePasswordForm, SignInForm
+from omic.models import Role
+
+PAGE_SIZE = 100
+
+
+# Output conventions shared by every CSV download (formats.md, "Output conventions").
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def csv_response(filename: str, columns: dict[str, Callable], objects: Iterable) -> HttpResponse:
+    """A CSV download as Python's csv module writes it: a header row of the column names,
+    then one row per object with each column's function applied to it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for obj in objects:
+        writer.writerow([csv_cell(value(obj)) for value in columns.values()])
+    return response
+
+
+def wants_csv(request: HttpRequest) -> bool:
+    if request.GET.get("format") != "csv":
+        return False
+    access.require(request.user, Action.DOWNLOAD)
+    return True
+
+
+# Sign in and out: Django's views with GOV.UK forms.
+sign_in = auth_views.LoginView.as_view(
+    template_name="registration/login.html", authentication_form=SignInForm
+)
+# Signing out needs no session: a "Sign out" pressed after the session expired still lands
+# on the sign-in page instead of a sign-in that then returns to a POST-only address.
+sign_out = login_not_required(auth_views.LogoutView.as_view())
+change_password = auth_views.PasswordChangeView.as_view(
+    template_name="registration/password_change_form.html",
+    form_class=ChangePasswordForm,
+    success_url=reverse_lazy("omic:password_change_done"),
+)
+change_password_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/password_change_done.html"
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {"today": selectors.today()}
+    if user.role == Role.WING_MANAGER:
+        context["wings"] = selectors.wings_with_custody_counts(user=user)
+    elif user.role in (Role.GOVERNOR, Role.ADMIN):
+        context["prisons"] = selectors.prison_headlines(user=user)
+    return render(request, "omic/home.html", context)
+
+
+def prison_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    prison = access.prison_for(user, code)
+    today = selectors.today()
+    context = {
+        "prison": selectors.prison_headline(user=user, prison=prison, day=today),
+        "wings": selectors.wings_with_custody_counts(user=user, prison=prison, day=today),
+        "without_wing": selectors.prisoners_without_wing(user=user, prison=prison, day=today),
+        "today": today,
+    }
+    return render(request, "omic/prison_dashboard.html", context)
+
+
+# Column names follow staff.csv (formats.md), so a download can be edited and loaded back.
+STAFF_CSV_COLUMNS: dict[str, Callable] = {
+    "staff_id": attrgetter("staff_id"),
+    "first_name": attrgetter("first_name"),
+    "last_name": attrgetter("last_name"),
+    "prison_code": attrgetter("prison_id"),
+    "band": attrgetter("band"),
+    "role": attrgetter("role"),
+    "fte": attrgetter("fte"),
+    "contracted_hours": lambda s: f"{s.contracted_hours:.1f}",
+    "in_post_from": attrgetter("in_post_from"),
+    "in_post_to": attrgetter("in_post_to"),
+    "key_worker_trained_on": attrgetter("key_worker_trained_on"),
+    "key_worker_capacity": attrgetter("key_worker_capacity"),
+    "wing_code": lambda s: s.wing.code if s.wing else None,
+    "status": attrgetter("status"),
+    "untrained_band3": attrgetter("is_untrained_band3"),
+}
+
+
+def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    prison = access.prison_for(user, code)
+    today = selectors.today()
+    include_left = request.GET.get("show") == "all"
+    staff = selectors.staff_for(user=user, prison=prison, day=today, include_left=include_left)
+    if wants_csv(request):
+        return csv_response(f"{prison.code}-staff-{today.isoformat()}.csv", STAFF_CSV_COLUMNS, staff)
+    context = {
+        "prison": selectors.prison_headline(user=user, prison=prison, day=today),
+        "page": Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page")),
+        "benchmarks": selectors.benchmarks_for(user=user, prison=prison, day=today),
+        "include_left": include_left,
+        "today": today,
+    }
+    return render(request, "omic/prison_staff.html", context)
+
+
+WING_CSV_COLUMNS: dict[str, Callable] = {
+    "prison_number": attrgetter("prisoner_id"),
+    "first_name": attrgetter("prisoner.first_name"),
+    "last_name": attrgetter("prisoner.last_name"),
+    "prison_code": attrgetter("prison_id"),
+    "wing_code": attrgetter("wing.code"),
+    "reception_date": attrgetter("reception_date"),
+}
+
+
+def wing(request: HttpRequest, code: str, wing_code: str) -> HttpResponse:
+    user = request.user
+    wing = access.wing_for(user, code, wing_code)
+    today = selectors.today()
+    spells = selectors.wing_prisoners(user=user, wing=wing, day=today)
+    if wants_csv(request):
+        filename = f"{wing.prison_id}-wing-{wing.code}-{today.isoformat()}.csv"
+        return csv_response(filename, WING_CSV_COLUMNS, spells)
+    context = {
+        "wing": wing,
+        "prison": wing.prison,
+        "spells": spells,
+        "may_view_prison": access.may(user, Action.VIEW_PRISON),
+        "today": today,
+    }
+    return render(request, "omic/wing.html", context)
+
+
+def prisoner(request: HttpRequest, prison_number: str) -> HttpResponse:
+    user = request.user
+    person = access.prisoner_for(user, prison_number)
+    context = {
+        "prisoner": person,
+        "spells": selectors.prisoner_spells(user=user, prisoner=person),
+        "today": selectors.today(),
+    }
+    return render(request, "omic/prisoner.html", context)
+
+
+HQ_CSV_COLUMNS: dict[str, Callable] = {
+    "prison_code": attrgetter("code"),
+    "name": attrgetter("name"),
+    "estate": attrgetter("estate"),
+    "country": attrgetter("country"),
+    "prisoners_in_custody": attrgetter("prisoners_in_custody"),
+    "band3_in_post": attrgetter("band3_in_post"),
+    "band3_in_post_fte": attrgetter("band3_fte"),
+    "band3_untrained": attrgetter("band3_untrained"),
+    "band3_benchmark_fte": attrgetter("benchmark_fte"),
+    "tsf_gap": attrgetter("tsf_gap"),
+}
+
+
+def hq(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # The national view is HQ's alone: other roles see only their own prisons.
+    if not access.sees_all_prisons(user):
+        raise PermissionDenied
+    today = selectors.today()
+    prisons = selectors.prison_headlines(user=user, day=today)
+    if wants_csv(request):
+        return csv_response(f"national-view-{today.isoformat()}.csv", HQ_CSV_COLUMNS, prisons)
+    return render(request, "omic/hq.html", {"prisons": prisons, "today": today})

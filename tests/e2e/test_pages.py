@@ -1,0 +1,198 @@
+"""Each role signs in through the form and lands on a styled, accessible home page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from omic import selectors
+from tests import factories
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+TODAY = selectors.today()
+
+FIRST_NAMES = ["Oliver", "Amelia", "Harry", "Isla", "Jack", "Ava", "Noah", "Mia", "Leo", "Ivy"]
+LAST_NAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Walker",
+]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """A small estate: Leeds (below benchmark, one untrained officer) and Cardiff, with users."""
+    leeds = factories.PrisonFactory(code="LEI", name="HMP Leeds", key_work_start_date=dt.date(2019, 3, 4))
+    cardiff = factories.PrisonFactory(
+        code="CFI", name="HMP Cardiff", country="wales", pom_model="operational"
+    )
+    wings = [factories.WingFactory(prison=leeds, code=c, name=f"{c} wing") for c in "ABCD"]
+    factories.WingFactory(prison=cardiff, code="A", name="A wing")
+    factories.BenchmarkFactory(
+        prison=leeds, effective_from=dt.date(2019, 1, 7), band3_benchmark_fte=Decimal("6.00")
+    )
+    factories.BenchmarkFactory(
+        prison=leeds, effective_from=dt.date(2024, 4, 1), band3_benchmark_fte=Decimal("8.50")
+    )
+    factories.BenchmarkFactory(prison=cardiff, band3_benchmark_fte=Decimal("2.00"))
+    for n in range(9):
+        factories.StaffMemberFactory(
+            staff_id=f"LEI{n:03d}", prison=leeds, first_name=FIRST_NAMES[n], last_name=LAST_NAMES[n],
+            fte=Decimal("0.60") if n % 3 == 0 else Decimal("1.00"), wing=wings[n % 4],
+            key_worker_trained_on=None if n == 4 else dt.date(2019, 2, 1),
+        )  # fmt: skip
+    factories.StaffMemberFactory(staff_id="LEI100", prison=leeds, band=5, role="pom", last_name="Patel")
+    factories.StaffMemberFactory(staff_id="CFI001", prison=cardiff, fte=Decimal("1.00"))
+    for n in range(24):
+        factories.CustodySpellFactory(
+            prisoner__prison_number=f"A{n:04d}BC", prisoner__first_name=FIRST_NAMES[n % 10],
+            prisoner__last_name=LAST_NAMES[(n * 3) % 10], prison=leeds, wing=wings[n % 4],
+            reception_date=TODAY - dt.timedelta(days=30 * n + 3),
+        )  # fmt: skip
+    factories.CustodySpellFactory(prisoner__prison_number="C0001CF", prison=cardiff)
+
+    def user(username, role, first, last, prisons=(), wings=()):
+        person = factories.UserFactory(username=username, role=role, first_name=first, last_name=last)
+        person.prisons.set(prisons)
+        person.wings.set(wings)
+        return person
+
+    return {
+        "wing_manager": user("wingmanager", "wing_manager", "Wendy", "Mann", wings=wings[:2]),
+        "governor": user("governor", "governor", "Gareth", "Owen", prisons=[leeds]),
+        "admin": user("admin", "admin", "Aisha", "Dunn", prisons=[leeds, cardiff]),
+        "hq": user("hq", "hq", "Hugh", "Quinn"),
+    }
+
+
+def sign_in(page, username, password=TEST_PASSWORD):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def assert_styled(page):
+    """GOV.UK Frontend's CSS, fonts and JavaScript all loaded (not a bare HTML page)."""
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.moj-header')).backgroundColor")
+        == "rgb(11, 12, 12)"
+    )
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("""document.fonts.check('19px "GDS Transport"')""")
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
+
+
+HOME_HEADINGS = {
+    "wing_manager": "Your wings",
+    "governor": "Your prisons",
+    "admin": "Your prisons",
+    "hq": "Home",
+}
+
+
+@pytest.mark.parametrize("role", list(HOME_HEADINGS))
+def test_each_role_signs_in_and_lands_on_their_home_page(
+    browser_page, demo, role, live_server, screenshot, assert_accessible
+):
+    page = browser_page
+    sign_in(page, demo[role].username)
+    assert page.url == f"{live_server.url}/"
+    assert page.get_by_role("heading", level=1).inner_text() == HOME_HEADINGS[role]
+    assert page.locator(".app-header__user-name").inner_text() == demo[role].get_full_name()
+    assert_styled(page)
+    screenshot(page, f"home-{role}")
+    assert_accessible(page)
+
+
+def test_wrong_password_shows_an_accessible_error_summary(browser_page, demo, screenshot, assert_accessible):
+    page = browser_page
+    sign_in(page, "governor", password="not-the-password")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a correct username and password" in summary.inner_text()
+    assert page.title().startswith("Error: Sign in")
+    assert_styled(page)
+    screenshot(page, "login-error")
+    assert_accessible(page)
+
+
+def test_prison_dashboard(browser_page, demo, screenshot, assert_accessible):
+    page = browser_page
+    sign_in(page, "governor")
+    page.get_by_role("link", name="HMP Leeds").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    assert "−" in page.locator(".app-shortfall").first.inner_text()  # below benchmark
+    assert_styled(page)
+    screenshot(page, "prison-dashboard")
+    assert_accessible(page)
+
+
+def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_accessible):
+    page = browser_page
+    sign_in(page, "hq")
+    page.goto("/prisons/LEI/staff/")
+    assert page.locator(".govuk-tag--red", has_text="Not trained").count() == 1
+    screenshot(page, "prison-staff")
+    assert_accessible(page)
+    page.goto("/hq/")
+    screenshot(page, "hq")
+    assert_accessible(page)
+
+
+def test_wing_table_sorts_and_links_to_profiles(browser_page, demo, screenshot, assert_accessible):
+    page = browser_page
+    sign_in(page, "wingmanager")
+    page.get_by_role("link", name="A wing").click()
+    page.wait_for_load_state("networkidle")
+    numbers = page.locator("tbody tr td:first-child")
+    page.get_by_role("button", name="Prison number").click()
+    ascending = numbers.all_inner_texts()
+    assert ascending == sorted(ascending)
+    page.get_by_role("button", name="Prison number").click()
+    assert numbers.all_inner_texts() == sorted(ascending, reverse=True)
+    screenshot(page, "wing")
+    assert_accessible(page)
+    page.get_by_role("link", name=ascending[0]).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".govuk-caption-l").inner_text() == ascending[0]
+    screenshot(page, "prisoner")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(("name", "width"), [("tablet", 768), ("phone", 375)])
+def test_home_page_fits_small_screens(chromium_browser, live_server, demo, name, width, screenshot):
+    context = chromium_browser.new_context(
+        viewport={"width": width, "height": 1000}, base_url=live_server.url
+    )
+    page = context.new_page()
+    sign_in(page, "admin")
+    screenshot(page, f"home-admin-{name}")
+    # Nothing wider than the screen: no sideways scrolling of the whole page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def test_sign_out(browser_page, demo):
+    page = browser_page
+    sign_in(page, "governor")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/login/")
+    page.goto("/")
+    assert "/login/" in page.url

@@ -1,0 +1,83 @@
+"""Every core page needs a signed-in user; signing out is a POST."""
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from tests import factories
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+# Pages anyone may open: signing in, and signing out (harmless without a session).
+OPEN_PAGES = {"omic:login", "omic:logout"}
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # The manifest storage needs collectstatic; tests render pages straight from static/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
+
+
+def _patterns() -> list[URLPattern]:
+    return [p for p in get_resolver("omic.web_urls").url_patterns if isinstance(p, URLPattern)]
+
+
+@pytest.fixture
+def path_values(db):
+    """Real objects for every path parameter the core URLs use."""
+    prison = factories.PrisonFactory(code="LEI")
+    wing = factories.WingFactory(prison=prison, code="A")
+    spell = factories.CustodySpellFactory(prison=prison, wing=wing)
+    return {"code": prison.code, "wing_code": wing.code, "prison_number": spell.prisoner_id}
+
+
+def test_only_sign_in_and_sign_out_are_open():
+    open_pages = {
+        f"omic:{p.name}" for p in _patterns() if getattr(p.callback, "login_required", True) is False
+    }
+    assert open_pages == OPEN_PAGES
+
+
+@pytest.mark.parametrize(
+    "pattern", [p for p in _patterns() if f"omic:{p.name}" not in OPEN_PAGES], ids=lambda p: p.name
+)
+def test_anonymous_user_is_sent_to_sign_in(client, path_values, pattern):
+    name = f"omic:{pattern.name}"
+    kwargs = {key: path_values[key] for key in pattern.pattern.regex.groupindex}
+    path = reverse(name, kwargs=kwargs)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={path}"
+
+
+def test_sign_in_page_is_open(client, db):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert b"Sign in" in response.content
+
+
+def test_sign_out_by_get_is_not_allowed(client, make_user):
+    user = make_user("governor")
+    client.force_login(user)
+    assert client.get("/logout/").status_code == 405
+    # Still signed in.
+    assert client.get("/").status_code == 200
+
+
+def test_sign_out_by_post_ends_the_session(client, make_user):
+    user = make_user("governor")
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_without_a_session_lands_on_sign_in(client, db):
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"

@@ -1,0 +1,484 @@
+"""The core pages: what each role sees, the scope rules, CSV downloads and query counts."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from omic import selectors
+from omic.models import StaffMember, User
+from tests import factories
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+TODAY = selectors.today()
+YEAR_AGO = TODAY - dt.timedelta(days=365)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # The manifest storage needs collectstatic; tests render pages straight from static/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Production-strength hashing costs ~0.3 s per user; these tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def estate(db):
+    """LEI (wings A, B) and BMI (wing C), with staff, benchmarks and prisoners in custody today."""
+    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
+    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
+    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
+    wing_b = factories.WingFactory(prison=lei, code="B", name="B wing")
+    wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
+    factories.BenchmarkFactory(prison=lei, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("3.00"))
+    factories.BenchmarkFactory(prison=bmi, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("1.00"))
+    factories.StaffMemberFactory(staff_id="LEI001", prison=lei, last_name="Adams", fte=Decimal("1.00"))
+    factories.StaffMemberFactory(
+        staff_id="LEI002", prison=lei, last_name="Brown", fte=Decimal("0.50"), key_worker_trained_on=None
+    )
+    factories.StaffMemberFactory(staff_id="BMI001", prison=bmi, last_name="Clark")
+    spell = factories.CustodySpellFactory
+    on_a = spell(
+        prisoner__prison_number="A1111AA", prisoner__first_name="Alan", prisoner__last_name="Able",
+        prison=lei, wing=wing_a,
+    )  # fmt: skip
+    on_b = spell(prisoner__prison_number="B2222BB", prisoner__last_name="Baker", prison=lei, wing=wing_b)
+    on_c = spell(prisoner__prison_number="C3333CC", prisoner__last_name="Cole", prison=bmi, wing=wing_c)
+    return {
+        "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b, "wing_c": wing_c,
+        "on_a": on_a.prisoner, "on_b": on_b.prisoner, "on_c": on_c.prisoner,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def users(estate, make_user):
+    return {
+        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
+        "governor": make_user("governor", prisons=[estate["lei"]]),
+        "admin": make_user("admin", prisons=[estate["lei"]]),
+        "hq": make_user("hq"),
+    }
+
+
+def get(client, user, path):
+    client.force_login(user)
+    return client.get(path)
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+# Home page per role
+
+
+def test_wing_manager_home_lists_their_wings_only(client, users):
+    response = get(client, users["wing_manager"], "/")
+    assert response.status_code == 200
+    assert b'href="/prisons/LEI/wings/A/"' in response.content
+    assert b"/prisons/LEI/wings/B/" not in response.content
+    assert b'href="/prisons/LEI/"' not in response.content  # no prison pages for wing managers
+
+
+@pytest.mark.parametrize("role", ["governor", "admin"])
+def test_governor_and_admin_home_lists_their_prisons_with_headlines(client, users, role):
+    response = get(client, users[role], "/")
+    assert response.status_code == 200
+    assert b'href="/prisons/LEI/"' in response.content
+    assert b"/prisons/BMI/" not in response.content
+    [lei] = response.context["prisons"]
+    assert lei.prisoners_in_custody == 2
+    assert lei.band3_in_post == 2
+    assert lei.band3_fte == Decimal("1.50")
+    assert lei.benchmark_fte == Decimal("3.00")
+    assert lei.tsf_gap == Decimal("-1.50")
+    assert "−1.50" in response.content.decode()
+
+
+def test_hq_home_links_to_the_national_view(client, users):
+    response = get(client, users["hq"], "/")
+    assert response.status_code == 200
+    assert b'href="/hq/"' in response.content
+
+
+def test_user_without_a_role_is_told_they_have_no_access(client, db):
+    superuser = User.objects.create_superuser("root", password=TEST_PASSWORD)
+    response = get(client, superuser, "/")
+    assert response.status_code == 200
+    assert b"You do not have access yet" in response.content
+
+
+def test_header_shows_the_user_and_their_prison(client, users):
+    users["governor"].first_name, users["governor"].last_name = "Grace", "Hopper"
+    users["governor"].save()
+    content = get(client, users["governor"], "/").content.decode()
+    assert "Grace Hopper" in content
+    assert "HMP Leeds" in content
+    assert 'action="/logout/"' in content and "csrfmiddlewaretoken" in content
+
+
+# Scope: outside it is 404, inside it but not for the role is 403
+
+
+@pytest.mark.parametrize("path", ["/prisons/BMI/", "/prisons/BMI/staff/", "/prisons/NOP/"])
+def test_prison_outside_the_governors_prisons_is_not_found(client, users, path):
+    assert get(client, users["governor"], path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/prisons/LEI/", "/prisons/LEI/staff/"])
+def test_wing_manager_may_not_open_their_own_prisons_pages(client, users, path):
+    assert get(client, users["wing_manager"], path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/prisons/BMI/", "/prisons/BMI/staff/", "/prisons/BMI/wings/C/"])
+def test_wing_manager_gets_not_found_for_another_prison(client, users, path):
+    assert get(client, users["wing_manager"], path).status_code == 404
+
+
+def test_wing_manager_sees_their_wing_but_not_another(client, users):
+    response = get(client, users["wing_manager"], "/prisons/LEI/wings/A/")
+    assert response.status_code == 200
+    assert b'href="/prisoners/A1111AA/"' in response.content
+    assert get(client, users["wing_manager"], "/prisons/LEI/wings/B/").status_code == 404
+    assert get(client, users["wing_manager"], "/prisons/LEI/wings/Z/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "prison_number", "status"),
+    [
+        ("wing_manager", "A1111AA", 200),
+        ("wing_manager", "B2222BB", 404),  # another wing of the same prison
+        ("wing_manager", "C3333CC", 404),
+        ("governor", "B2222BB", 200),
+        ("governor", "C3333CC", 404),
+        ("hq", "C3333CC", 200),
+        ("governor", "Z9999ZZ", 404),  # no such prisoner
+    ],
+)
+def test_prisoner_profile_follows_scope(client, users, role, prison_number, status):
+    assert get(client, users[role], f"/prisoners/{prison_number}/").status_code == status
+
+
+@pytest.mark.parametrize("role", ["wing_manager", "governor", "admin"])
+def test_national_view_is_for_hq_only(client, users, role):
+    assert get(client, users[role], "/hq/").status_code == 403
+
+
+def test_hq_sees_every_prison(client, users):
+    assert get(client, users["hq"], "/prisons/BMI/").status_code == 200
+    assert get(client, users["hq"], "/prisons/LEI/wings/B/").status_code == 200
+
+
+# The pages' content
+
+
+def test_prison_dashboard_shows_staffing_and_prisoners_by_wing(client, users):
+    response = get(client, users["governor"], "/prisons/LEI/")
+    assert response.status_code == 200
+    wings = {w.code: w.prisoners_in_custody for w in response.context["wings"]}
+    assert wings == {"A": 1, "B": 1}
+    content = response.content.decode()
+    assert "1 Band 3 officer in post has not completed key worker training" in content
+    assert "Key work started" in content
+
+
+def test_staff_page_highlights_untrained_band3_first(client, users):
+    response = get(client, users["governor"], "/prisons/LEI/staff/")
+    assert response.status_code == 200
+    staff = list(response.context["page"].object_list)
+    assert [s.staff_id for s in staff] == ["LEI002", "LEI001"]
+    assert response.content.decode().count("Not trained") == 1
+    assert b"app-table__row--attention" in response.content
+
+
+def test_staff_who_have_left_are_shown_only_on_request(client, users, estate):
+    factories.StaffMemberFactory(
+        staff_id="LEI009",
+        prison=estate["lei"],
+        in_post_from=YEAR_AGO,
+        in_post_to=TODAY - dt.timedelta(days=1),
+    )
+    assert b"LEI009" not in get(client, users["governor"], "/prisons/LEI/staff/").content
+    assert b"LEI009" in get(client, users["governor"], "/prisons/LEI/staff/?show=all").content
+
+
+def test_prisoner_profile_lists_only_spells_in_scope(client, users, estate):
+    # Transferred from BMI to LEI: the LEI governor sees the LEI spell, not the BMI one.
+    moved = factories.PrisonerFactory(prison_number="D4444DD")
+    factories.CustodySpellFactory(
+        prisoner=moved, prison=estate["bmi"], reception_date=YEAR_AGO, release_date=TODAY
+    )
+    factories.CustodySpellFactory(
+        prisoner=moved, prison=estate["lei"], wing=estate["wing_a"], reception_date=TODAY
+    )
+    response = get(client, users["governor"], "/prisoners/D4444DD/")
+    assert [s.prison_id for s in response.context["spells"]] == ["LEI"]
+    response = get(client, users["hq"], "/prisoners/D4444DD/")
+    assert [s.prison_id for s in response.context["spells"]] == ["LEI", "BMI"]
+
+
+def test_staff_page_pages_at_one_hundred(client, users, estate):
+    StaffMember.objects.bulk_create(
+        StaffMember(
+            staff_id=f"X{n:04d}",
+            prison=estate["lei"],
+            band=4,
+            role="officer",
+            fte=1,
+            in_post_from=YEAR_AGO,
+            last_name=f"Extra{n:04d}",
+        )  # fmt: skip
+        for n in range(105)
+    )
+    first = get(client, users["governor"], "/prisons/LEI/staff/")
+    assert len(first.context["page"].object_list) == 100
+    assert b'rel="next"' in first.content
+    second = get(client, users["governor"], "/prisons/LEI/staff/?page=2")
+    assert len(second.context["page"].object_list) == 7
+    assert len(csv_rows(get(client, users["governor"], "/prisons/LEI/staff/?format=csv"))) == 107
+
+
+# CSV downloads
+
+
+def test_staff_csv_download(client, users):
+    response = get(client, users["governor"], "/prisons/LEI/staff/?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == f'attachment; filename="LEI-staff-{TODAY.isoformat()}.csv"'
+    rows = csv_rows(response)
+    assert [r["staff_id"] for r in rows] == ["LEI002", "LEI001"]
+    brown = rows[0]
+    assert brown["fte"] == "0.50"
+    assert brown["in_post_from"] == "2018-01-01"
+    assert brown["key_worker_trained_on"] == ""
+    assert brown["untrained_band3"] == "true"
+    assert rows[1]["untrained_band3"] == "false"
+    assert brown["contracted_hours"] == "39.0"
+
+
+def test_wing_manager_may_not_download_prison_staff(client, users):
+    assert get(client, users["wing_manager"], "/prisons/LEI/staff/?format=csv").status_code == 403
+
+
+def test_wing_csv_download(client, users):
+    response = get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="LEI-wing-A-{TODAY.isoformat()}.csv"'
+    assert csv_rows(response) == [
+        {
+            "prison_number": "A1111AA",
+            "first_name": "Alan",
+            "last_name": "Able",
+            "prison_code": "LEI",
+            "wing_code": "A",
+            "reception_date": "2024-01-01",
+        }  # fmt: skip
+    ]
+
+
+def test_national_view_csv_download(client, users):
+    response = get(client, users["hq"], "/hq/?format=csv")
+    assert response["Content-Disposition"] == f'attachment; filename="national-view-{TODAY.isoformat()}.csv"'
+    rows = csv_rows(response)
+    assert [r["prison_code"] for r in rows] == ["BMI", "LEI"]
+    assert rows[1] == {
+        "prison_code": "LEI", "name": "HMP Leeds", "estate": "male_closed", "country": "england",
+        "prisoners_in_custody": "2", "band3_in_post": "2", "band3_in_post_fte": "1.50",
+        "band3_untrained": "1", "band3_benchmark_fte": "3.00", "tsf_gap": "-1.50",
+    }  # fmt: skip
+
+
+def test_national_view_csv_leaves_a_missing_benchmark_empty(client, users):
+    factories.PrisonFactory(code="NEW", name="HMP New")
+    rows = {r["prison_code"]: r for r in csv_rows(get(client, users["hq"], "/hq/?format=csv"))}
+    assert rows["NEW"]["band3_benchmark_fte"] == ""
+    assert rows["NEW"]["tsf_gap"] == ""
+    assert rows["NEW"]["band3_in_post_fte"] == "0.00"
+
+
+# Headline figures follow the half-open date rules
+
+
+def test_headline_counts_only_what_holds_on_the_day(users, estate):
+    day = dt.date(2025, 3, 3)
+    lei = factories.PrisonFactory(code="HLN")
+    staff = factories.StaffMemberFactory
+    staff(prison=lei, fte=Decimal("1.00"), in_post_from=day)  # starts today: in post
+    staff(
+        prison=lei, fte=Decimal("0.60"), in_post_from=day - dt.timedelta(days=9), in_post_to=day
+    )  # left today
+    staff(prison=lei, fte=Decimal("0.40"), in_post_from=day + dt.timedelta(days=1))  # not yet
+    staff(prison=lei, band=4, fte=Decimal("1.00"))  # not Band 3
+    staff(
+        prison=lei, fte=Decimal("0.50"), key_worker_trained_on=day + dt.timedelta(days=1)
+    )  # untrained today
+    factories.BenchmarkFactory(prison=lei, effective_from=day - dt.timedelta(days=100), band3_benchmark_fte=5)
+    factories.BenchmarkFactory(prison=lei, effective_from=day, band3_benchmark_fte=Decimal("1.25"))
+    factories.BenchmarkFactory(prison=lei, effective_from=day + dt.timedelta(days=1), band3_benchmark_fte=9)
+    spell = factories.CustodySpellFactory
+    spell(prison=lei, reception_date=day)  # received today: in custody
+    spell(prison=lei, reception_date=day - dt.timedelta(days=5), release_date=day)  # released today: not
+    spell(prison=lei, reception_date=day + dt.timedelta(days=1))  # not yet
+    spell(prison=lei, reception_date=day - dt.timedelta(days=5), release_date=day + dt.timedelta(days=1))
+    [headline] = selectors.prison_headlines(user=users["hq"], day=day).filter(code="HLN")
+    assert headline.prisoners_in_custody == 2
+    assert headline.band3_in_post == 2
+    assert headline.band3_fte == Decimal("1.50")
+    assert headline.band3_untrained == 1
+    assert headline.benchmark_fte == Decimal("1.25")
+    assert headline.tsf_gap == Decimal("0.25")
+
+
+# Fixed query counts: a page costs the same for 3 rows as for 30
+
+
+def _count_queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_staff_page_query_count_does_not_grow_with_staff(
+    client, users, estate, django_assert_max_num_queries
+):
+    client.force_login(users["governor"])
+    few = _count_queries(client, "/prisons/LEI/staff/")
+    for n in range(30):
+        factories.StaffMemberFactory(prison=estate["lei"], wing=estate["wing_a"], key_worker_trained_on=None)
+        factories.BenchmarkFactory(prison=estate["lei"], effective_from=YEAR_AGO - dt.timedelta(days=n + 1))
+    with django_assert_max_num_queries(few):
+        client.get("/prisons/LEI/staff/")
+    with django_assert_max_num_queries(few):
+        client.get("/prisons/LEI/staff/?format=csv")
+    assert few <= 10
+
+
+def test_national_view_query_count_does_not_grow_with_prisons(client, users, django_assert_max_num_queries):
+    client.force_login(users["hq"])
+    few = _count_queries(client, "/hq/")
+    for n in range(30):
+        prison = factories.PrisonFactory(code=f"Q{chr(65 + n // 26)}{chr(65 + n % 26)}")
+        factories.StaffMemberFactory(prison=prison)
+        factories.BenchmarkFactory(prison=prison)
+        factories.CustodySpellFactory(prison=prison)
+    with django_assert_max_num_queries(few):
+        client.get("/hq/")
+    with django_assert_max_num_queries(few):
+        client.get("/hq/?format=csv")
+    assert few <= 6
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/prisons/LEI/",
+        "/prisons/LEI/wings/A/",
+        "/prisons/LEI/wings/A/?format=csv",
+        "/prisoners/A1111AA/",
+    ],
+)
+def test_other_pages_query_count_does_not_grow(client, users, estate, path, django_assert_max_num_queries):
+    client.force_login(users["admin"])
+    few = _count_queries(client, path)
+    for _ in range(30):
+        factories.CustodySpellFactory(prison=estate["lei"], wing=estate["wing_a"])
+        factories.StaffMemberFactory(prison=estate["lei"])
+    with django_assert_max_num_queries(few):
+        client.get(path)
+
+
+# Sign in, password change
+
+
+def test_wrong_password_shows_the_error_summary(client, users):
+    response = client.post("/login/", {"username": users["governor"].username, "password": "wrong"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "govuk-error-summary" in content
+    assert "Enter a correct username and password" in content
+    assert "<title>Error: Sign in" in content
+
+
+def test_empty_sign_in_says_what_to_enter(client, db):
+    content = client.post("/login/", {"username": "", "password": ""}).content.decode()
+    assert 'href="#id_username">Enter your username' in content
+    assert 'href="#id_password">Enter your password' in content
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, users):
+    response = client.post(
+        "/login/?next=/prisons/LEI/",
+        {"username": users["governor"].username, "password": TEST_PASSWORD, "next": "/prisons/LEI/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/prisons/LEI/"
+
+
+def test_password_change(client, users):
+    user = users["governor"]
+    client.force_login(user)
+    assert client.get("/password/").status_code == 200
+    response = client.post(
+        "/password/",
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "a-much-longer-secret-9",
+            "new_password2": "a-much-longer-secret-9",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/password/done/"
+    assert client.get("/password/done/").status_code == 200
+    user.refresh_from_db()
+    assert user.check_password("a-much-longer-secret-9")
+
+
+def test_password_change_with_wrong_current_password_shows_errors(client, users):
+    client.force_login(users["governor"])
+    response = client.post(
+        "/password/",
+        {"old_password": "nope", "new_password1": "x-long-secret-1", "new_password2": "x-long-secret-1"},
+    )
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+
+
+# Hooks and messages for the pages other apps extend
+
+
+def test_prison_dashboard_includes_the_key_work_panel_when_one_exists(client, users, settings, tmp_path):
+    assert b"panel for LEI" not in get(client, users["governor"], "/prisons/LEI/").content
+    panel = tmp_path / "keywork" / "includes" / "prison_panel.html"
+    panel.parent.mkdir(parents=True)
+    panel.write_text("<p>Key work panel for {{ prison.code }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    assert b"Key work panel for LEI" in get(client, users["governor"], "/prisons/LEI/").content
+
+
+def test_messages_show_as_notification_banners():
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "includes/messages.html",
+        {
+            "messages": [
+                Message(constants.SUCCESS, "Session saved"),
+                Message(constants.INFO, "Week suspended"),
+            ]
+        },
+    )
+    assert 'govuk-notification-banner--success" role="alert"' in html
+    assert "Session saved" in html and "Week suspended" in html
+    assert html.count("govuk-notification-banner__header") == 2
