@@ -266,7 +266,9 @@ def recompute(
     params = _params(prison_ids, week_from, week_to, prisoner_ids)
     rebuild = prison_ids is None and prisoner_ids is None and weeks >= REBUILD_MIN_WEEKS
     with transaction.atomic(), connection.cursor() as cursor:
-        _lock(cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids))
+        _lock(
+            cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids)
+        )
         if rebuild:
             prisoner_rows = _rebuild_prisoner_weeks(cursor, params)
         else:
@@ -328,7 +330,9 @@ def _rebuild_prisoner_weeks(cursor, params: dict) -> int:
             ADD CONSTRAINT keywork_prisoner_week_new_pkey PRIMARY KEY (prison_id, week_start, prisoner_id)
         """
     )
-    cursor.execute("CREATE INDEX prisoner_week_by_prisoner_new ON keywork_prisoner_week_new (prisoner_id, week_start)")
+    cursor.execute(
+        "CREATE INDEX prisoner_week_by_prisoner_new ON keywork_prisoner_week_new (prisoner_id, week_start)"
+    )
     cursor.execute("DROP TABLE keywork_prisoner_week")
     cursor.execute("ALTER TABLE keywork_prisoner_week_new RENAME TO keywork_prisoner_week")
     cursor.execute(
@@ -341,7 +345,9 @@ def _rebuild_prisoner_weeks(cursor, params: dict) -> int:
     return rows
 
 
-def computed_weeks(*, prison_ids: list[str] | None, week_from: dt.date, week_to: dt.date) -> set[tuple[str, dt.date]]:
+def computed_weeks(
+    *, prison_ids: list[str] | None, week_from: dt.date, week_to: dt.date
+) -> set[tuple[str, dt.date]]:
     """Prison-weeks in the range that have been computed (for report gap-filling)."""
     with connection.cursor() as cursor:
         cursor.execute(

@@ -22,7 +22,9 @@ class KeyWorkerAllocation(models.Model):
 
     prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="key_worker_allocations")
     prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="key_worker_allocations")
-    key_worker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="key_worker_allocations")
+    key_worker = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="key_worker_allocations"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.APP)
@@ -39,8 +41,11 @@ class KeyWorkerAllocation(models.Model):
     class Meta:
         ordering = ["prisoner_id", "start_date"]
         indexes = [
-            models.Index(fields=["prison", "key_worker"], name="kw_alloc_prison_worker",
-                         condition=Q(deleted_at__isnull=True)),
+            models.Index(
+                fields=["prison", "key_worker"],
+                name="kw_alloc_prison_worker",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["key_worker", "start_date"], name="kw_alloc_worker_start"),
         ]
         constraints = [
@@ -138,9 +143,13 @@ class NotHeldReason(models.TextChoices):
 class SessionNotHeld(models.Model):
     """A planned session that did not take place. Never counts as delivered minutes."""
 
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="key_work_sessions_not_held")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, related_name="key_work_sessions_not_held"
+    )
     prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="key_work_sessions_not_held")
-    key_worker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    key_worker = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     date = models.DateField()
     reason = models.CharField(max_length=30, choices=NotHeldReason.choices)
     notes = models.TextField(blank=True)
@@ -155,7 +164,9 @@ class SessionNotHeld(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["prison", "date"], name="not_held_prison_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(reason__in=NotHeldReason.values), name="not_held_reason_valid"),
+            models.CheckConstraint(
+                condition=Q(reason__in=NotHeldReason.values), name="not_held_reason_valid"
+            ),
         ]
 
 
@@ -166,7 +177,9 @@ class PrisonWeek(models.Model):
     rounded only on output."""
 
     pk = models.CompositePrimaryKey("prison", "week_start")
-    prison = models.ForeignKey(Prison, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    prison = models.ForeignKey(
+        Prison, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     week_start = models.DateField()
     key_work_enabled = models.BooleanField()
     suspension_reasons = ArrayField(models.CharField(max_length=30), default=list)
@@ -198,9 +211,13 @@ class PrisonerWeek(models.Model):
     """Materialised weekly figures for one prisoner at one prison (custody_days > 0)."""
 
     pk = models.CompositePrimaryKey("prison", "week_start", "prisoner")
-    prison = models.ForeignKey(Prison, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    prison = models.ForeignKey(
+        Prison, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     week_start = models.DateField()
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     custody_days = models.SmallIntegerField()
     entitled_sevenths = models.IntegerField()
     delivered_minutes = models.IntegerField()
@@ -208,7 +225,12 @@ class PrisonerWeek(models.Model):
     # In custody at this prison on the Sunday (counts towards prisoners_at_week_end).
     at_week_end = models.BooleanField(default=False)
     key_worker = models.ForeignKey(
-        StaffMember, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="+"
+        StaffMember,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
     )
 
     class Meta:

@@ -208,7 +208,7 @@ def record_session(
             object_id=session.pk,
             after=_session_snapshot(session),
         )
-        tasks.schedule_recompute(prison_id=prison.pk, days=[date])
+        tasks.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[prisoner.pk])
     return session
 
 
@@ -281,7 +281,11 @@ def correct_session(
             after=_session_snapshot(current),
             reason=reason,
         )
-        tasks.schedule_recompute(prison_id=current.prison_id, days=[old["date"], current.date])
+        tasks.schedule_recompute(
+            prison_id=current.prison_id,
+            days=[old["date"], current.date],
+            prisoner_ids=[old["prisoner"].pk, current.prisoner_id],
+        )
     session.refresh_from_db()
     return current
 
@@ -309,7 +313,9 @@ def delete_session(*, session: Session, deleted_by: User | None, reason: str) ->
             after=_session_snapshot(current),
             reason=reason,
         )
-        tasks.schedule_recompute(prison_id=current.prison_id, days=[current.date])
+        tasks.schedule_recompute(
+            prison_id=current.prison_id, days=[current.date], prisoner_ids=[current.prisoner_id]
+        )
     session.refresh_from_db()
     return current
 
@@ -366,7 +372,7 @@ def record_session_not_held(
                 "notes": not_held.notes,
             },
         )
-        tasks.schedule_recompute(prison_id=prison.pk, days=[date])
+        tasks.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[])
     return not_held
 
 

@@ -1,4 +1,5 @@
-"""Celery tasks for the compliance engine. Thin: they take ids and call keywork.compliance."""
+"""Celery tasks for the compliance engine. Thin: they take ids and dates, call
+keywork.compliance, and are safe to run twice or at once (the engine locks per prison)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,98 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from keywork import compliance
 
 logger = logging.getLogger(__name__)
 
+week_start = compliance.week_start
 
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 5,
+}
 
 
-def schedule_recompute(*, prison_id: str, days: Iterable[dt.date]) -> None:
+def open_weeks(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The current week and the one before it (sessions are often logged a few days late)."""
+    monday = week_start(today or timezone.localdate())
+    return monday - compliance.WEEK, monday
+
+
+def schedule_recompute(
+    *, prison_id: str, days: Iterable[dt.date], prisoner_ids: Iterable[str] | None = None
+) -> None:
     """On commit, enqueue a recompute of the prison-weeks containing `days`.
 
-    Call inside the service's transaction. (The engine and the task are filled in by the
-    compliance work; services depend only on this signature.)"""
+    Call inside the writing service's transaction. prisoner_ids narrows the prisoner rows
+    rewritten (a session write touches one prisoner); an empty list re-aggregates only the
+    prison figures (a session that did not happen)."""
     weeks = sorted({week_start(d) for d in days if d is not None})
     if not weeks:
         return
-    transaction.on_commit(lambda: _enqueue(prison_id, weeks))
+    prisoners = sorted(set(prisoner_ids)) if prisoner_ids is not None else None
+    transaction.on_commit(lambda: _enqueue(prison_id, weeks[0], weeks[-1], prisoners))
 
 
-def _enqueue(prison_id: str, weeks: list[dt.date]) -> None:
-    logger.debug("recompute wanted for %s %s", prison_id, weeks)
+def _enqueue(prison_id: str, week_from: dt.date, week_to: dt.date, prisoner_ids: list[str] | None) -> None:
+    """A broker outage must never fail or lose the user's write: the write has committed;
+    log the prison-weeks missed, and the nightly reconciliation of the open weeks repairs them."""
+    try:
+        recompute_prison_weeks.apply_async(
+            args=[prison_id, week_from.isoformat(), week_to.isoformat(), prisoner_ids], retry=False
+        )
+    except Exception:
+        logger.exception(
+            "recompute not enqueued: prison %s weeks %s to %s; the nightly reconciliation will repair it",
+            prison_id,
+            week_from,
+            week_to,
+        )
+
+
+@shared_task(**_RETRY)
+def recompute_prison_weeks(
+    prison_id: str, week_from: str, week_to: str, prisoner_ids: list[str] | None = None
+):
+    result = compliance.recompute(
+        week_from=dt.date.fromisoformat(week_from),
+        week_to=dt.date.fromisoformat(week_to),
+        prison_ids=[prison_id],
+        prisoner_ids=prisoner_ids,
+    )
+    return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}
+
+
+@shared_task(**_RETRY)
+def reconcile_open_weeks(today: str | None = None):
+    """Nightly: end allocations of departed prisoners and key workers, then recompute the
+    open weeks of every prison."""
+    from keywork import services
+
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    services.end_allocations_for_departures(on=day)
+    week_from, week_to = open_weeks(day)
+    result = compliance.recompute(week_from=week_from, week_to=week_to)
+    return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}
+
+
+@shared_task(**_RETRY)
+def close_out_last_week(today: str | None = None):
+    """Monday morning: recompute the week just ended, for every prison."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    last = week_start(day) - compliance.WEEK
+    result = compliance.recompute(week_from=last, week_to=last)
+    return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}
+
+
+def enqueue_reconcile_open_weeks() -> None:
+    try:
+        reconcile_open_weeks.apply_async(retry=False)
+    except Exception:
+        logger.exception("open-week reconciliation not enqueued; the nightly run will do it")

@@ -103,7 +103,9 @@ def visible_spells(user: User, *, today: dt.date | None = None) -> QuerySet[Cust
     if user.role == Role.WING_MANAGER:
         today = today or dt.date.today()
         since = today - dt.timedelta(days=WING_MANAGER_GRACE_DAYS)
-        return spells.filter(wing__users=user).filter(Q(release_date__isnull=True) | Q(release_date__gte=since))
+        return spells.filter(wing__users=user).filter(
+            Q(release_date__isnull=True) | Q(release_date__gte=since)
+        )
     return spells.filter(prison__users=user)
 
 

@@ -9,4 +9,8 @@ def service(request):
         from omic import access
 
         prisons = access.header_prisons(user)
-    return {"service_name": "Manage key work and POM cases", "header_prisons": prisons, "debug": settings.DEBUG}
+    return {
+        "service_name": "Manage key work and POM cases",
+        "header_prisons": prisons,
+        "debug": settings.DEBUG,
+    }

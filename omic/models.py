@@ -50,7 +50,9 @@ class Prison(models.Model):
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="prison_code_three_capitals"),
             models.CheckConstraint(condition=Q(estate__in=Estate.values), name="prison_estate_valid"),
             models.CheckConstraint(condition=Q(country__in=Country.values), name="prison_country_valid"),
-            models.CheckConstraint(condition=Q(pom_model__in=["", *PomModel.values]), name="prison_pom_model_valid"),
+            models.CheckConstraint(
+                condition=Q(pom_model__in=["", *PomModel.values]), name="prison_pom_model_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(key_worker_capacity__gte=1, key_worker_capacity__lte=50),
                 name="prison_key_worker_capacity_range",
@@ -85,7 +87,9 @@ class Benchmark(models.Model):
         ordering = ["prison_id", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["prison", "effective_from"], name="benchmark_unique_per_date"),
-            models.CheckConstraint(condition=Q(band3_benchmark_fte__gte=0), name="benchmark_fte_not_negative"),
+            models.CheckConstraint(
+                condition=Q(band3_benchmark_fte__gte=0), name="benchmark_fte_not_negative"
+            ),
         ]
 
 
@@ -123,7 +127,9 @@ class CustodySpell(models.Model):
             models.Index(fields=["prison", "release_date"], name="spell_prison_release"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["prisoner", "prison", "reception_date"], name="spell_natural_key"),
+            models.UniqueConstraint(
+                fields=["prisoner", "prison", "reception_date"], name="spell_natural_key"
+            ),
             models.CheckConstraint(
                 condition=Q(release_date__isnull=True) | Q(release_date__gt=F("reception_date")),
                 name="spell_release_after_reception",
@@ -183,7 +189,8 @@ class StaffMember(models.Model):
             models.CheckConstraint(condition=Q(band__gte=2, band__lte=11), name="staff_band_range"),
             models.CheckConstraint(condition=Q(fte__gte="0.01", fte__lte="1.00"), name="staff_fte_range"),
             models.CheckConstraint(
-                condition=Q(contracted_hours__gt=0, contracted_hours__lte=60), name="staff_contracted_hours_range"
+                condition=Q(contracted_hours__gt=0, contracted_hours__lte=60),
+                name="staff_contracted_hours_range",
             ),
             models.CheckConstraint(condition=Q(role__in=StaffRole.values), name="staff_role_valid"),
             models.CheckConstraint(condition=Q(status__in=StaffStatus.values), name="staff_status_valid"),

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,7 +19,7 @@ DEBUG = env("DEBUG")
 # A development key only works with DEBUG on; production must set SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
@@ -137,6 +138,19 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    # Nightly: end departed allocations and recompute the open weeks of every prison
+    # (this also repairs any recompute whose enqueue failed during the day).
+    "reconcile-open-weeks": {
+        "task": "keywork.tasks.reconcile_open_weeks",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Monday morning: close out the week just ended.
+    "close-out-last-week": {
+        "task": "keywork.tasks.close_out_last_week",
+        "schedule": crontab(hour=5, minute=30, day_of_week="mon"),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,13 @@ def make_user(db):
         return user
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    """A fast password hasher, and static files served without a collectstatic manifest."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

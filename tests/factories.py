@@ -49,7 +49,9 @@ class PrisonerFactory(factory.django.DjangoModelFactory):
         model = Prisoner
         django_get_or_create = ("prison_number",)
 
-    prison_number = factory.Sequence(lambda n: f"A{n % 10000:04d}{chr(65 + (n // 10000) % 26)}{chr(65 + n % 26)}")
+    prison_number = factory.Sequence(
+        lambda n: f"A{n % 10000:04d}{chr(65 + (n // 10000) % 26)}{chr(65 + n % 26)}"
+    )
     first_name = factory.Faker("first_name_male", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = dt.date(1990, 5, 17)

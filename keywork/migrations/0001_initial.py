@@ -3,9 +3,10 @@
 import django.contrib.postgres.constraints
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import omic.models
 from django.conf import settings
 from django.db import migrations, models
+
+import omic.models
 
 
 class Migration(migrations.Migration):

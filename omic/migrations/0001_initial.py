@@ -5,10 +5,11 @@ import django.contrib.auth.validators
 import django.contrib.postgres.constraints
 import django.db.models.deletion
 import django.utils.timezone
-import omic.models
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
+
+import omic.models
 
 
 class Migration(migrations.Migration):

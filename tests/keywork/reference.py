@@ -32,10 +32,17 @@ def reference(week_from: dt.date, week_to: dt.date):
     while monday <= week_to:
         week = days_of(monday)
         for prison in prisons:
-            band3 = [s for s in staff if s.prison_id == prison.code and s.band == 3
-                     and in_interval(monday, s.in_post_from, s.in_post_to)]
+            band3 = [
+                s
+                for s in staff
+                if s.prison_id == prison.code
+                and s.band == 3
+                and in_interval(monday, s.in_post_from, s.in_post_to)
+            ]
             fte = sum((s.fte for s in band3), start=0)
-            untrained = [s for s in band3 if s.key_worker_trained_on is None or s.key_worker_trained_on > monday]
+            untrained = [
+                s for s in band3 if s.key_worker_trained_on is None or s.key_worker_trained_on > monday
+            ]
             effective = [b for b in benchmarks if b.prison_id == prison.code and b.effective_from <= monday]
             bench = max(effective, key=lambda b: b.effective_from).band3_benchmark_fte if effective else None
             reasons = []
@@ -58,7 +65,9 @@ def reference(week_from: dt.date, week_to: dt.date):
             counted = 0
             for number in prisoner_numbers:
                 mine = [s for s in spells if s.prison_id == prison.code and s.prisoner_id == number]
-                custody = [d for d in week if any(in_interval(d, s.reception_date, s.release_date) for s in mine)]
+                custody = [
+                    d for d in week if any(in_interval(d, s.reception_date, s.release_date) for s in mine)
+                ]
                 if not custody:
                     continue
                 counted += 1
@@ -66,8 +75,13 @@ def reference(week_from: dt.date, week_to: dt.date):
                 theirs = [s for s in week_sessions if s.prisoner_id == number]
                 delivered = sum(s.duration_minutes for s in theirs)
                 last_day = max(custody)
-                kw = [a.key_worker_id for a in allocations if a.prisoner_id == number and a.prison_id == prison.code
-                      and in_interval(last_day, a.start_date, a.end_date)]
+                kw = [
+                    a.key_worker_id
+                    for a in allocations
+                    if a.prisoner_id == number
+                    and a.prison_id == prison.code
+                    and in_interval(last_day, a.start_date, a.end_date)
+                ]
                 key_worker = kw[0] if kw else None
                 is_met = entitled > 0 and delivered >= entitled
                 met += is_met

@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,8 +52,9 @@ def prisoner_week(number, week=MON):
     ],
 )
 def test_custody_days_count_the_half_open_spell(prison, reception, release, days):
-    factories.CustodySpellFactory(prisoner__prison_number="A1111AA", prison=prison,
-                                  reception_date=reception, release_date=release)
+    factories.CustodySpellFactory(
+        prisoner__prison_number="A1111AA", prison=prison, reception_date=reception, release_date=release
+    )
     week = run()
     assert week.custody_days == days
     assert week.prisoners == (1 if days else 0)
@@ -116,14 +117,21 @@ def test_every_suspension_reason_in_order(db):
     factories.StaffMemberFactory(staff_id="U1", prison=prison, key_worker_trained_on=None)
     week = run()
     assert list(week.suspension_reasons) == [
-        "not_male_closed_estate", "not_rolled_out", "below_benchmark", "untrained_band3"]
+        "not_male_closed_estate",
+        "not_rolled_out",
+        "below_benchmark",
+        "untrained_band3",
+    ]
 
 
 def test_sessions_in_a_suspended_week_count_as_delivered(prison):
     Benchmark.objects.filter(prison=prison).update(band3_benchmark_fte=Decimal("5.00"))
-    spell = factories.CustodySpellFactory(prisoner__prison_number="A4444DD", prison=prison, reception_date=d(-5))
-    factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(2),
-                             duration_minutes=30)
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A4444DD", prison=prison, reception_date=d(-5)
+    )
+    factories.SessionFactory(
+        prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(2), duration_minutes=30
+    )
     week = run()
     assert week.key_work_enabled is False
     assert (week.delivered_minutes, week.sessions, week.entitled_sevenths) == (30, 1, 0)
@@ -133,10 +141,12 @@ def test_sessions_in_a_suspended_week_count_as_delivered(prison):
 def test_met_entitlement_needs_delivered_at_least_entitled(prison):
     # 3 custody days: entitled 45 × 3 / 7 = 19.29 minutes. 19 is short, 20 meets it.
     for number, minutes in (("A5555EE", 19), ("A6666FF", 20)):
-        spell = factories.CustodySpellFactory(prisoner__prison_number=number, prison=prison,
-                                              reception_date=d(4))
-        factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(5),
-                                 duration_minutes=minutes)
+        spell = factories.CustodySpellFactory(
+            prisoner__prison_number=number, prison=prison, reception_date=d(4)
+        )
+        factories.SessionFactory(
+            prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(5), duration_minutes=minutes
+        )
     week = run()
     assert not prisoner_week("A5555EE").met_entitlement
     assert prisoner_week("A6666FF").met_entitlement
@@ -146,12 +156,15 @@ def test_met_entitlement_needs_delivered_at_least_entitled(prison):
 
 def test_key_worker_shown_is_the_one_on_the_last_custody_day(prison):
     factories.StaffMemberFactory(staff_id="KW2", prison=prison)
-    spell = factories.CustodySpellFactory(prisoner__prison_number="A7777GG", prison=prison,
-                                          reception_date=d(-20), release_date=d(5))
-    factories.KeyWorkerAllocationFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1",
-                                         start_date=d(-20), end_date=d(3))
-    factories.KeyWorkerAllocationFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW2",
-                                         start_date=d(3))
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A7777GG", prison=prison, reception_date=d(-20), release_date=d(5)
+    )
+    factories.KeyWorkerAllocationFactory(
+        prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", start_date=d(-20), end_date=d(3)
+    )
+    factories.KeyWorkerAllocationFactory(
+        prisoner=spell.prisoner, prison=prison, key_worker_id="KW2", start_date=d(3)
+    )
     week = run()
     assert prisoner_week("A7777GG").key_worker_id == "KW2"
     # Released on the Saturday: not counted at week end.
@@ -159,7 +172,9 @@ def test_key_worker_shown_is_the_one_on_the_last_custody_day(prison):
 
 
 def test_recompute_removes_rows_that_no_longer_apply(prison):
-    spell = factories.CustodySpellFactory(prisoner__prison_number="A8888HH", prison=prison, reception_date=d(-5))
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A8888HH", prison=prison, reception_date=d(-5)
+    )
     session = factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(1))
     run()
     assert prisoner_week("A8888HH").delivered_minutes == 45
@@ -171,11 +186,17 @@ def test_recompute_removes_rows_that_no_longer_apply(prison):
 
 
 def test_sessions_not_held_are_counted_by_reason_and_never_delivered(prison):
-    spell = factories.CustodySpellFactory(prisoner__prison_number="A9999JJ", prison=prison, reception_date=d(-5))
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A9999JJ", prison=prison, reception_date=d(-5)
+    )
     for reason in ("staff_redeployed", "staff_redeployed", "prisoner_refused"):
         SessionNotHeld.objects.create(prisoner=spell.prisoner, prison=prison, date=d(1), reason=reason)
     week = run()
-    assert (week.not_held_staff_redeployed, week.not_held_prisoner_refused, week.delivered_minutes) == (2, 1, 0)
+    assert (week.not_held_staff_redeployed, week.not_held_prisoner_refused, week.delivered_minutes) == (
+        2,
+        1,
+        0,
+    )
 
 
 def test_every_prison_gets_a_row_for_every_week_whatever_its_estate(db):
@@ -184,11 +205,16 @@ def test_every_prison_gets_a_row_for_every_week_whatever_its_estate(db):
     compliance.recompute(week_from=MON, week_to=MON + dt.timedelta(days=14))
     assert PrisonWeek.objects.count() == 6
     assert set(PrisonWeek.objects.get(prison_id="YOI", week_start=MON).suspension_reasons) == {
-        "not_male_closed_estate", "not_rolled_out", "no_benchmark"}
+        "not_male_closed_estate",
+        "not_rolled_out",
+        "no_benchmark",
+    }
 
 
 def test_full_rebuild_swaps_in_the_same_rows_as_the_incremental_path(prison):
-    spell = factories.CustodySpellFactory(prisoner__prison_number="A1212KK", prison=prison, reception_date=d(-60))
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A1212KK", prison=prison, reception_date=d(-60)
+    )
     factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(-30))
     start, end = d(-70), d(14)
     compliance.recompute(week_from=start, week_to=end, prison_ids=["KWA"])
@@ -197,19 +223,37 @@ def test_full_rebuild_swaps_in_the_same_rows_as_the_incremental_path(prison):
     assert result.mode == "rebuild"
     assert engine_rows(compliance.week_start(start), end) == before
     # The swapped-in table still enforces its primary key.
-    with pytest.raises(Exception), transaction.atomic():
-        PrisonerWeek.objects.bulk_create([PrisonerWeek(**{
-            "prison_id": "KWA", "week_start": MON, "prisoner_id": "A1212KK", "custody_days": 1,
-            "entitled_sevenths": 0, "delivered_minutes": 0, "sessions": 0, "at_week_end": False})])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PrisonerWeek.objects.bulk_create(
+            [
+                PrisonerWeek(
+                    **{
+                        "prison_id": "KWA",
+                        "week_start": MON,
+                        "prisoner_id": "A1212KK",
+                        "custody_days": 1,
+                        "entitled_sevenths": 0,
+                        "delivered_minutes": 0,
+                        "sessions": 0,
+                        "at_week_end": False,
+                    }
+                )
+            ]
+        )
 
 
 def test_prisoner_path_matches_a_full_prison_recompute(prison):
-    spells = [factories.CustodySpellFactory(prisoner__prison_number=f"B{i:04d}AA", prison=prison,
-                                            reception_date=d(-3 - i)) for i in range(3)]
+    spells = [
+        factories.CustodySpellFactory(
+            prisoner__prison_number=f"B{i:04d}AA", prison=prison, reception_date=d(-3 - i)
+        )
+        for i in range(3)
+    ]
     compliance.recompute(week_from=MON, week_to=MON, prison_ids=["KWA"])
     factories.SessionFactory(prisoner=spells[1].prisoner, prison=prison, key_worker_id="KW1", date=d(2))
-    result = compliance.recompute(week_from=MON, week_to=MON, prison_ids=["KWA"],
-                                  prisoner_ids=[spells[1].prisoner_id])
+    result = compliance.recompute(
+        week_from=MON, week_to=MON, prison_ids=["KWA"], prisoner_ids=[spells[1].prisoner_id]
+    )
     assert result.mode == "prisoner"
     assert engine_rows(MON, SUN) == reference(MON, SUN)
 
@@ -235,20 +279,32 @@ def dates(lo=-7, hi=WINDOW):
 def estates(draw):
     prisons = []
     for code in ("PRA", "PRB")[: draw(st.integers(1, 2))]:
-        prisons.append({
-            "code": code,
-            "estate": draw(st.sampled_from(["male_closed", "male_closed", "male_open"])),
-            "key_work_start_date": draw(st.one_of(st.none(), dates(-14, 14))),
-            "benchmarks": draw(st.lists(st.tuples(dates(-14, 14), st.sampled_from(["0.00", "0.50", "1.00", "1.60"])),
-                                        max_size=2, unique_by=lambda b: b[0])),
-            "staff": draw(st.lists(st.tuples(
-                st.sampled_from(["0.40", "0.60", "1.00"]),  # fte
-                dates(-14, 7),  # in post from
-                st.one_of(st.none(), st.integers(1, 20)),  # days in post
-                st.one_of(st.none(), dates(-14, 14)),  # trained on
-                st.sampled_from([3, 3, 4]),  # band
-            ), max_size=3)),
-        })
+        prisons.append(
+            {
+                "code": code,
+                "estate": draw(st.sampled_from(["male_closed", "male_closed", "male_open"])),
+                "key_work_start_date": draw(st.one_of(st.none(), dates(-14, 14))),
+                "benchmarks": draw(
+                    st.lists(
+                        st.tuples(dates(-14, 14), st.sampled_from(["0.00", "0.50", "1.00", "1.60"])),
+                        max_size=2,
+                        unique_by=lambda b: b[0],
+                    )
+                ),
+                "staff": draw(
+                    st.lists(
+                        st.tuples(
+                            st.sampled_from(["0.40", "0.60", "1.00"]),  # fte
+                            dates(-14, 7),  # in post from
+                            st.one_of(st.none(), st.integers(1, 20)),  # days in post
+                            st.one_of(st.none(), dates(-14, 14)),  # trained on
+                            st.sampled_from([3, 3, 4]),  # band
+                        ),
+                        max_size=3,
+                    )
+                ),
+            }
+        )
     prisoners = []
     for i in range(draw(st.integers(1, 4))):
         # Consecutive non-overlapping spells, possibly at different prisons.
@@ -256,43 +312,76 @@ def estates(draw):
         spells = []
         for _ in range(draw(st.integers(1, 3))):
             length = draw(st.one_of(st.none(), st.integers(1, 12)))
-            spells.append((draw(st.sampled_from([p["code"] for p in prisons])), d(cursor),
-                           None if length is None else d(cursor + length)))
+            spells.append(
+                (
+                    draw(st.sampled_from([p["code"] for p in prisons])),
+                    d(cursor),
+                    None if length is None else d(cursor + length),
+                )
+            )
             if length is None:
                 break
             cursor += length + draw(st.integers(0, 3))
-        prisoners.append({"number": f"C{i:04d}ZZ", "spells": spells,
-                          "sessions": draw(st.lists(st.tuples(dates(-3, 24), st.integers(1, 240)), max_size=4))})
+        prisoners.append(
+            {
+                "number": f"C{i:04d}ZZ",
+                "spells": spells,
+                "sessions": draw(st.lists(st.tuples(dates(-3, 24), st.integers(1, 240)), max_size=4)),
+            }
+        )
     return {"prisons": prisons, "prisoners": prisoners}
 
 
 def build(estate):
     for p in estate["prisons"]:
-        prison = Prison.objects.create(code=p["code"], name=p["code"], estate=p["estate"], country="england",
-                                       key_work_start_date=p["key_work_start_date"])
+        prison = Prison.objects.create(
+            code=p["code"],
+            name=p["code"],
+            estate=p["estate"],
+            country="england",
+            key_work_start_date=p["key_work_start_date"],
+        )
         for eff, fte in p["benchmarks"]:
             Benchmark.objects.create(prison=prison, effective_from=eff, band3_benchmark_fte=Decimal(fte))
         for i, (fte, start, length, trained, band) in enumerate(p["staff"]):
-            StaffMember.objects.create(staff_id=f"{p['code']}{i}", prison=prison, band=band, role="officer",
-                                       fte=Decimal(fte), in_post_from=start,
-                                       in_post_to=None if length is None else start + dt.timedelta(days=length),
-                                       key_worker_trained_on=trained)
-    staff_by_prison = {p["code"]: [f"{p['code']}{i}" for i in range(len(p["staff"]))] for p in estate["prisons"]}
+            StaffMember.objects.create(
+                staff_id=f"{p['code']}{i}",
+                prison=prison,
+                band=band,
+                role="officer",
+                fte=Decimal(fte),
+                in_post_from=start,
+                in_post_to=None if length is None else start + dt.timedelta(days=length),
+                key_worker_trained_on=trained,
+            )
+    staff_by_prison = {
+        p["code"]: [f"{p['code']}{i}" for i in range(len(p["staff"]))] for p in estate["prisons"]
+    }
     for x in estate["prisoners"]:
         prisoner = Prisoner.objects.create(prison_number=x["number"])
         for code, reception, release in x["spells"]:
-            CustodySpell.objects.create(prisoner=prisoner, prison_id=code, reception_date=reception,
-                                        release_date=release)
+            CustodySpell.objects.create(
+                prisoner=prisoner, prison_id=code, reception_date=reception, release_date=release
+            )
             if staff_by_prison[code]:
-                KeyWorkerAllocation.objects.create(prisoner=prisoner, prison_id=code,
-                                                   key_worker_id=staff_by_prison[code][0],
-                                                   start_date=reception, end_date=release)
+                KeyWorkerAllocation.objects.create(
+                    prisoner=prisoner,
+                    prison_id=code,
+                    key_worker_id=staff_by_prison[code][0],
+                    start_date=reception,
+                    end_date=release,
+                )
         for day, minutes in x["sessions"]:
             spell = next((s for s in x["spells"] if s[1] <= day and (s[2] is None or day < s[2])), None)
             if spell and staff_by_prison[spell[0]]:
-                Session.objects.create(prisoner=prisoner, prison_id=spell[0],
-                                       key_worker_id=staff_by_prison[spell[0]][0], date=day,
-                                       duration_minutes=minutes, kind="other")
+                Session.objects.create(
+                    prisoner=prisoner,
+                    prison_id=spell[0],
+                    key_worker_id=staff_by_prison[spell[0]][0],
+                    date=day,
+                    duration_minutes=minutes,
+                    kind="other",
+                )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

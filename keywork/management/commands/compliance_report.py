@@ -1,0 +1,61 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from keywork import compliance, reports
+from keywork.management.commands.recompute_compliance import parse_date
+from keywork.models import PrisonerWeek, PrisonWeek
+from omic.models import Prison
+
+
+class Command(BaseCommand):
+    help = "Write the weekly key work compliance report (formats.md) to standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="date_from", required=True)
+        parser.add_argument("--to", dest="date_to", required=True)
+        parser.add_argument("--prison")
+        parser.add_argument("--by", choices=["prison", "prisoner"], default="prison")
+        parser.add_argument("--format", dest="fmt", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args, date_from, date_to, prison=None, by="prison", fmt="csv", **options):
+        self.stdout.ending = ""  # csv and json write their own line ends
+        start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+        if end < start:
+            raise CommandError("--to is before --from")
+        prisons = Prison.objects.filter(code=prison) if prison else Prison.objects.all()
+        codes = list(prisons.values_list("code", flat=True))
+        if prison and not codes:
+            raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
+        # Weeks whose Monday falls in [from, to].
+        first = compliance.week_start(start)
+        if first < start:
+            first += compliance.WEEK
+        last = compliance.week_start(end)
+        if last < first:
+            return self._write([], by, fmt)
+        weeks = (last - first).days // 7 + 1
+        reports.ensure_computed(
+            prison_ids=codes if prison else None, week_from=first, week_to=last, expected=weeks * len(codes)
+        )
+        if by == "prison":
+            qs = PrisonWeek.objects.filter(week_start__range=(first, last)).order_by(
+                "prison_id", "week_start"
+            )
+        else:
+            qs = PrisonerWeek.objects.filter(week_start__range=(first, last)).order_by(
+                "prison_id", "week_start", "prisoner_id"
+            )
+        if prison:
+            qs = qs.filter(prison_id=prison)
+        rows = (
+            reports.prison_rows(qs.iterator(chunk_size=5000))
+            if by == "prison"
+            else reports.prisoner_rows(qs.iterator(chunk_size=5000))
+        )
+        self._write(rows, by, fmt)
+
+    def _write(self, rows, by, fmt):
+        columns = reports.PRISON_COLUMNS if by == "prison" else reports.PRISONER_COLUMNS
+        if fmt == "json":
+            reports.write_json(rows, self.stdout)
+        else:
+            reports.write_csv(rows, columns, self.stdout)

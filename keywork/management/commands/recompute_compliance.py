@@ -1,0 +1,44 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Min
+from django.utils import timezone
+
+from keywork import compliance
+from omic.models import CustodySpell, Prison
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = "Recompute the weekly key work figures (the same code the Celery jobs run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--prison", help="prison code (default: every prison)")
+        parser.add_argument("--from", dest="date_from", help="YYYY-MM-DD (default: earliest custody spell)")
+        parser.add_argument("--to", dest="date_to", help="YYYY-MM-DD (default: the current week)")
+
+    def handle(self, *args, prison=None, date_from=None, date_to=None, **options):
+        if prison and not Prison.objects.filter(code=prison).exists():
+            raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
+        end = parse_date(date_to, "--to") if date_to else timezone.localdate()
+        if date_from:
+            start = parse_date(date_from, "--from")
+        else:
+            spells = CustodySpell.objects.filter(prison_id=prison) if prison else CustodySpell.objects.all()
+            start = spells.aggregate(first=Min("reception_date"))["first"] or end
+        if end < start:
+            raise CommandError("--to is before --from")
+        self.stderr.write(
+            f"Recomputing weeks {compliance.week_start(start)} to {compliance.week_start(end)}…"
+        )
+        result = compliance.recompute(week_from=start, week_to=end, prison_ids=[prison] if prison else None)
+        self.stdout.write(
+            f"Wrote {result.prison_weeks} prison-weeks and {result.prisoner_weeks} prisoner-weeks "
+            f"in {result.seconds:.2f} s ({result.mode})"
+        )

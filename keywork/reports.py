@@ -1,0 +1,153 @@
+"""The weekly compliance report (formats.md): rows, rounding and CSV/JSON output.
+
+Figures are kept exact (minutes and sevenths of a minute) and rounded here, once, half up:
+minutes and FTE to 2 decimal places, percentages to 1."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import IO
+
+from keywork import compliance
+from keywork.models import PrisonerWeek, PrisonWeek
+
+PRISON_COLUMNS = (
+    "prison_code",
+    "week_start",
+    "key_work_enabled",
+    "suspension_reasons",
+    "band3_in_post",
+    "band3_in_post_fte",
+    "band3_untrained",
+    "band3_benchmark_fte",
+    "prisoners",
+    "custody_days",
+    "entitled_minutes",
+    "delivered_minutes",
+    "sessions",
+    "prisoners_seen",
+    "prisoners_met_entitlement",
+    "prisoners_at_week_end",
+    "prisoners_with_key_worker",
+    "compliance_pct",
+)
+PRISONER_COLUMNS = (
+    "prison_code",
+    "week_start",
+    "prison_number",
+    "custody_days",
+    "entitled_minutes",
+    "delivered_minutes",
+    "sessions",
+    "met_entitlement",
+    "key_worker_staff_id",
+)
+TWO_PLACES, ONE_PLACE = Decimal("0.01"), Decimal("0.1")
+
+
+def minutes_from_sevenths(sevenths: int) -> Decimal:
+    return (Decimal(sevenths) / 7).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def minutes(value: int) -> Decimal:
+    return Decimal(value).quantize(TWO_PLACES)
+
+
+def fte(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def compliance_pct(delivered_minutes: int, entitled_sevenths: int) -> Decimal | None:
+    """100 × delivered ÷ entitled; empty when nothing was entitled. Over 100 is fine."""
+    if not entitled_sevenths:
+        return None
+    return (Decimal(700 * delivered_minutes) / entitled_sevenths).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def ensure_computed(
+    *, prison_ids: list[str] | None, week_from: dt.date, week_to: dt.date, expected: int
+) -> None:
+    """A week in the range that has never been computed is computed before it is reported."""
+    done = compliance.computed_weeks(prison_ids=prison_ids, week_from=week_from, week_to=week_to)
+    if len(done) < expected:
+        compliance.recompute(week_from=week_from, week_to=week_to, prison_ids=prison_ids)
+
+
+def prison_rows(weeks: Iterable[PrisonWeek]) -> Iterator[dict]:
+    for w in weeks:
+        yield {
+            "prison_code": w.prison_id,
+            "week_start": w.week_start,
+            "key_work_enabled": w.key_work_enabled,
+            "suspension_reasons": list(w.suspension_reasons),
+            "band3_in_post": w.band3_in_post,
+            "band3_in_post_fte": fte(w.band3_in_post_fte),
+            "band3_untrained": w.band3_untrained,
+            "band3_benchmark_fte": fte(w.band3_benchmark_fte),
+            "prisoners": w.prisoners,
+            "custody_days": w.custody_days,
+            "entitled_minutes": minutes_from_sevenths(w.entitled_sevenths),
+            "delivered_minutes": minutes(w.delivered_minutes),
+            "sessions": w.sessions,
+            "prisoners_seen": w.prisoners_seen,
+            "prisoners_met_entitlement": w.prisoners_met_entitlement,
+            "prisoners_at_week_end": w.prisoners_at_week_end,
+            "prisoners_with_key_worker": w.prisoners_with_key_worker,
+            "compliance_pct": compliance_pct(w.delivered_minutes, w.entitled_sevenths),
+        }
+
+
+def prisoner_rows(weeks: Iterable[PrisonerWeek]) -> Iterator[dict]:
+    for w in weeks:
+        yield {
+            "prison_code": w.prison_id,
+            "week_start": w.week_start,
+            "prison_number": w.prisoner_id,
+            "custody_days": w.custody_days,
+            "entitled_minutes": minutes_from_sevenths(w.entitled_sevenths),
+            "delivered_minutes": minutes(w.delivered_minutes),
+            "sessions": w.sessions,
+            "met_entitlement": w.met_entitlement,
+            "key_worker_staff_id": w.key_worker_id,
+        }
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(rows: Iterable[dict], columns: tuple[str, ...], out: IO[str]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(row[c]) for c in columns])
+        count += 1
+    return count
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def write_json(rows: Iterable[dict], out: IO[str]) -> int:
+    items = [{k: _json_value(v) for k, v in row.items()} for row in rows]
+    json.dump(items, out, indent=1)
+    out.write("\n")
+    return len(items)
