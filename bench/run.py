@@ -1,0 +1,135 @@
+"""`make bench`: national-scale timings for the loader and the compliance engine.
+
+Uses the database in DATABASE_URL (default omic_bench; created if missing), a national
+estate from generate_estate (120 prisons, 85,000 prisoners, 52 weeks), and prints a
+Markdown table for the README. Pass --small for a quick run."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omic.settings")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", action="store_true", help="12 prisons, 8,500 prisoners (a quick check)")
+    parser.add_argument("--end", default="2026-11-22")
+    args = parser.parse_args()
+    prisons, prisoners, weeks = (12, 8500, 52) if args.small else (120, 85000, 52)
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from keywork import compliance, services
+    from keywork.models import Session
+    from omic.models import User
+
+    call_command("migrate", verbosity=0)
+    out = ROOT / "var" / "bench" / f"estate-{prisons}-{prisoners}-{weeks}-{args.end}"
+    rows: list[tuple[str, str]] = []
+    if not (out / "sessions.csv").exists():
+        started = time.perf_counter()
+        call_command(
+            "generate_estate",
+            prisons=prisons,
+            prisoners=prisoners,
+            weeks=weeks,
+            seed=1,
+            end=args.end,
+            out=str(out),
+            verbosity=0,
+        )
+        rows.append(("generate_estate", f"{time.perf_counter() - started:.1f} s"))
+    lines = sum(len(f.read_bytes().splitlines()) - 1 for f in out.glob("*.csv"))
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE omic_prison, omic_prisoner CASCADE")
+    connection.close()
+    for label in ("load_omic, empty database", "load_omic again (changes nothing)"):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", "load_omic", str(out), "-v", "0"], cwd=ROOT, check=False)
+        took = time.perf_counter() - started
+        rows.append((label, f"{lines:,} rows in {took:.1f} s = {lines / took:,.0f} rows/s"))
+
+    end = dt.date.fromisoformat(args.end)
+    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    for label in ("full-year recompute (fresh table swapped in)", "full-year recompute again"):
+        result = compliance.recompute(week_from=start, week_to=end)
+        rows.append(
+            (
+                label,
+                f"{result.seconds:.1f} s: {result.prisoner_weeks:,} prisoner-weeks, "
+                f"{result.prison_weeks:,} prison-weeks",
+            )
+        )
+    result = compliance.recompute(week_from=end - dt.timedelta(days=7), week_to=end)
+    rows.append(
+        (
+            "open-week reconciliation (2 weeks, every prison)",
+            f"{result.seconds:.2f} s: {result.prisoner_weeks:,} prisoner-weeks",
+        )
+    )
+
+    session = Session.objects.filter(date__gte=end - dt.timedelta(days=6)).order_by("id").first()
+    timings = []
+    for _ in range(20):
+        result = compliance.recompute(
+            week_from=session.date,
+            week_to=session.date,
+            prison_ids=[session.prison_id],
+            prisoner_ids=[session.prisoner_id],
+        )
+        timings.append(result.seconds * 1000)
+    timings.sort()
+    rows.append(
+        ("one session's incremental recompute (median of 20)", f"{timings[len(timings) // 2]:.1f} ms")
+    )
+    user, _ = User.objects.get_or_create(username="bench", defaults={"role": "admin"})
+    started = time.perf_counter()
+    services.correct_session(
+        session=session,
+        corrected_by=user,
+        reason="bench",
+        minutes=session.duration_minutes % 240 + 1,
+        today=end,
+    )
+    rows.append(
+        (
+            "correct_session (validate, write, audit; Celery eager recompute)",
+            f"{(time.perf_counter() - started) * 1000:.0f} ms",
+        )
+    )
+
+    print(f"\n| {prisons} prisons, {prisoners:,} prisoners, {weeks} weeks | time |")
+    print("|---|---|")
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
