@@ -39,7 +39,7 @@ def recompute_calls(monkeypatch):
     calls = []
     monkeypatch.setattr(
         "keywork.tasks.schedule_recompute",
-        lambda *, prison_id, days: calls.append((prison_id, sorted(set(days)))),
+        lambda *, prison_id, days, prisoner_ids=None: calls.append((prison_id, sorted(set(days)))),
     )
     return calls
 
