@@ -186,7 +186,8 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         written AS (
             INSERT INTO {SESSION} AS t (source, session_id, {fields}, notes, recorded_at, updated_at,
                                         deleted_reason)
-            SELECT {EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)}, '', now(), now(), ''
+            SELECT {EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)},
+                   '', now(), now(), ''
             FROM source s
             WHERE NOT EXISTS (
                 SELECT 1 FROM {SESSION} t0 WHERE t0.session_id = s.session_id
@@ -276,7 +277,8 @@ OVERLAPPING_ALLOCATIONS = Check(
          AND o.start_date < coalesce(f.end_date, 'infinity')
          AND f.start_date < coalesce(o.end_date, 'infinity')
          -- of two rows of the file, the later one is reported
-         AND (o.line IS NULL OR o.start_date < f.start_date OR (o.start_date = f.start_date AND o.line < f.line))
+         AND (o.line IS NULL OR o.start_date < f.start_date
+              OR (o.start_date = f.start_date AND o.line < f.line))
         WHERE o.line IS NOT NULL OR {_WRITTEN_ROW}
     )
     SELECT DISTINCT ON (line) line, 'start_date',
@@ -288,7 +290,8 @@ OVERLAPPING_ALLOCATIONS = Check(
                'allocation overlaps the allocation at %s from %s already loaded (%s); a prisoner has one '
                'key worker at a time, so give that allocation its end_date in this file or correct this row',
                other_prison, to_char(other_start, 'YYYY-MM-DD'),
-               CASE WHEN other_end IS NULL THEN 'still open' ELSE 'ending ' || to_char(other_end, 'YYYY-MM-DD') END)
+               CASE WHEN other_end IS NULL THEN 'still open'
+                    ELSE 'ending ' || to_char(other_end, 'YYYY-MM-DD') END)
            END
     FROM pairs
     ORDER BY line, other_line NULLS LAST, other_start
@@ -314,7 +317,8 @@ def write_allocations(ctx: LoadContext) -> LoadCounts:
     ctx.temp_table(
         ALLOCATION_PLAN,
         f"""
-        SELECT r.line, r.prison_number, r.prison_code, r.staff_id, r.start_date, r.end_date, a.id AS allocation_id,
+        SELECT r.line, r.prison_number, r.prison_code, r.staff_id, r.start_date, r.end_date,
+               a.id AS allocation_id,
                a.prison_id AS old_prison_id, a.start_date AS old_start_date,
                CASE WHEN a.id IS NULL AND EXISTS (
                         SELECT 1 FROM {ALLOCATION} x WHERE x.prisoner_id = r.prison_number

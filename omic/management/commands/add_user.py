@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help=f"one of {', '.join(Role.values)}")
         parser.add_argument("--prisons", default="", help="comma-separated prison codes, e.g. LEI,BMI")
-        parser.add_argument("--wings", default="", help="comma-separated wing codes in those prisons, e.g. A,B")
+        parser.add_argument("--wings", default="", help="comma-separated wing codes, e.g. A,B")
         parser.add_argument("--staff-id", default=None, help="the staff member this user is")
 
     def _password(self) -> str:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if password:
             return password
         if not sys.stdin.isatty():
-            raise CommandError("No password: set the OMIC_PASSWORD environment variable (no terminal to ask on).")
+            raise CommandError("No password and no terminal to ask on: set OMIC_PASSWORD.")
         first = getpass.getpass("Password: ")
         second = getpass.getpass("Password (again): ")
         if first != second:

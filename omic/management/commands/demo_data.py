@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Load a demo estate (unless one is loaded; --force to reload) and create the demo users."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--force", action="store_true", help="generate and load the estate even if prisons exist")
+        parser.add_argument(
+            "--force", action="store_true", help="generate and load the estate even if prisons exist"
+        )
 
     def handle(self, *args, **options) -> None:
         verbosity = options["verbosity"]
@@ -34,14 +36,14 @@ class Command(BaseCommand):
             )
             loaded = True
         else:
-            self.stdout.write("The data is already loaded (use --force to generate it again); creating the demo users.")
+            self.stdout.write("The data is already loaded (--force to reload it); creating the demo users.")
 
         self._create_users()
 
         if loaded and "recompute_compliance" in get_commands():
             start = end - dt.timedelta(weeks=13)
             call_command(
-                "recompute_compliance", **{"from": start.isoformat(), "to": end.isoformat()},
+                "recompute_compliance", "--from", start.isoformat(), "--to", end.isoformat(),
                 verbosity=verbosity, stdout=self.stdout, stderr=self.stderr,
             )
 

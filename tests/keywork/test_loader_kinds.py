@@ -1,0 +1,219 @@
+"""keywork's load_omic file kinds: allocations.csv and sessions.csv (formats.md, "Loading")."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from keywork import tasks
+from keywork.models import KeyWorkerAllocation, Session, Source
+from tests.factories import CustodySpellFactory, PrisonerFactory, PrisonFactory, StaffMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+ALLOCATIONS = """\
+prison_number,staff_id,prison_code,start_date,end_date
+A1234BC,S1,LEI,2024-01-01,
+B2345CD,S1,LEI,2024-01-01,2024-03-01
+"""
+SESSIONS = """\
+session_id,prison_number,staff_id,prison_code,date,duration_minutes,kind
+X1,A1234BC,S1,LEI,2024-03-04,45,structured_interview
+X2,B2345CD,S1,LEI,2024-02-05,30,acct_review
+"""
+
+
+@pytest.fixture
+def estate():
+    lei = PrisonFactory(code="LEI")
+    StaffMemberFactory(staff_id="S1", prison=lei, band=3)
+    StaffMemberFactory(staff_id="S2", prison=lei, band=3, key_worker_trained_on=None)
+    StaffMemberFactory(staff_id="S4", prison=lei, band=4)
+    a = PrisonerFactory(prison_number="A1234BC")
+    b = PrisonerFactory(prison_number="B2345CD")
+    CustodySpellFactory(prisoner=a, prison=lei, reception_date=dt.date(2024, 1, 1))
+    CustodySpellFactory(
+        prisoner=b, prison=lei, reception_date=dt.date(2024, 1, 1), release_date=dt.date(2024, 3, 1)
+    )
+    return lei
+
+
+def load(tmp_path, files):
+    folder = tmp_path / "extract"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("load_omic", str(folder), stdout=out, stderr=err)
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_happy_path_loads_allocations_and_sessions(estate, tmp_path):
+    status, out, err = load(tmp_path, {"allocations.csv": ALLOCATIONS, "sessions.csv": SESSIONS})
+
+    assert status == 0, err
+    assert "allocations.csv: 2 rows; 2 inserted, 0 updated, 0 unchanged" in out
+    assert "sessions.csv: 2 rows; 2 inserted, 0 updated, 0 unchanged" in out
+    allocations = KeyWorkerAllocation.objects.order_by("prisoner_id")
+    assert [(a.prisoner_id, a.key_worker_id, a.end_date, a.source) for a in allocations] == [
+        ("A1234BC", "S1", None, Source.EXTRACT),
+        ("B2345CD", "S1", dt.date(2024, 3, 1), Source.EXTRACT),
+    ]
+    x1 = Session.objects.get(session_id="X1")
+    assert (x1.source, x1.prisoner_id, x1.prison_id, x1.key_worker_id) == ("extract", "A1234BC", "LEI", "S1")
+    assert (x1.date, x1.duration_minutes, x1.kind, x1.notes) == (
+        dt.date(2024, 3, 4),
+        45,
+        "structured_interview",
+        "",
+    )
+    assert x1.allocated_key_worker_id == "S1"
+
+
+def test_loading_twice_changes_nothing(estate, tmp_path):
+    files = {"allocations.csv": ALLOCATIONS, "sessions.csv": SESSIONS}
+    load(tmp_path, files)
+    before = (
+        list(Session.objects.values().order_by("id")),
+        list(KeyWorkerAllocation.objects.values().order_by("id")),
+    )
+
+    status, out, err = load(tmp_path, files)
+
+    assert status == 0, err
+    assert "allocations.csv: 2 rows; 0 inserted, 0 updated, 2 unchanged" in out
+    assert "sessions.csv: 2 rows; 0 inserted, 0 updated, 2 unchanged" in out
+    after = (
+        list(Session.objects.values().order_by("id")),
+        list(KeyWorkerAllocation.objects.values().order_by("id")),
+    )
+    assert after == before
+
+
+def test_a_changed_session_is_updated(estate, tmp_path):
+    load(tmp_path, {"sessions.csv": SESSIONS})
+    status, out, _ = load(tmp_path, {"sessions.csv": SESSIONS.replace(",45,", ",50,")})
+
+    assert status == 0
+    assert "1 updated" in out
+    assert Session.objects.get(session_id="X1").duration_minutes == 50
+
+
+def test_bad_sessions_are_each_reported_and_nothing_loads(estate, tmp_path):
+    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    bad = (
+        "session_id,prison_number,staff_id,prison_code,date,duration_minutes,kind\n"
+        "X10,A1234BC,S2,LEI,2024-03-04,45,structured_interview\n"  # 2: untrained officer
+        "X11,B2345CD,S1,LEI,2024-03-04,45,other\n"  # 3: released on 1 March
+        f"X12,A1234BC,S1,LEI,{future},45,other\n"  # 4: future
+        "X13,A1234BC,S1,LEI,2024-03-04,0,other\n"  # 5
+        "X14,A1234BC,S1,LEI,2024-03-04,241,other\n"  # 6
+        "X15,A1234BC,S1,LEI,2024-03-04,45,BCST\n"  # 7
+        "X16,Z9999ZZ,S1,LEI,2024-03-04,45,other\n"  # 8: unknown prisoner
+        "X17,A1234BC,S1,LEI,2024-02-30,45,other\n"  # 9: malformed date
+        "X18,A1234BC,S1,LEI,2024-03-04,45,other\n"  # 10: good
+    )
+
+    status, _, err = load(tmp_path, {"sessions.csv": bad})
+
+    assert status == 1
+    lines = [line for line in err.splitlines() if line.startswith("sessions.csv:")]
+    expected = [
+        ("sessions.csv:2: staff_id: ", "had not completed key worker training"),
+        ("sessions.csv:3: date: ", "prisoner B2345CD was not in custody at LEI on 2024-03-04"),
+        ("sessions.csv:4: date: ", "is in the future"),
+        ("sessions.csv:5: duration_minutes: ", "'0' is out of range; duration_minutes must be from 1 to 240"),
+        ("sessions.csv:6: duration_minutes: ", "'241' is out of range"),
+        (
+            "sessions.csv:7: kind: ",
+            "BCST belongs to the Band 4 job description; Band 3 key workers must not complete it",
+        ),
+        ("sessions.csv:8: prison_number: ", "prisoner Z9999ZZ is not known"),
+        ("sessions.csv:9: date: ", "'2024-02-30' is not a date"),
+    ]
+    for prefix, text in expected:
+        assert any(line.startswith(prefix) and text in line for line in lines), (prefix, text, lines)
+    assert not any(line.startswith("sessions.csv:10:") for line in lines)
+    assert "sessions.csv: 8 bad rows of 9; nothing loaded from this file" in err
+    assert not Session.objects.exists()
+
+
+def test_a_soft_deleted_session_is_not_revived_and_is_skipped(estate, tmp_path):
+    load(tmp_path, {"sessions.csv": SESSIONS})
+    Session.objects.filter(session_id="X1").update(deleted_at=timezone.now(), deleted_reason="entered twice")
+
+    status, out, err = load(tmp_path, {"sessions.csv": SESSIONS.replace(",45,", ",60,")})
+
+    assert status == 0, err
+    assert "sessions.csv: 2 rows; 0 inserted, 0 updated, 1 unchanged, 1 skipped" in out
+    x1 = Session.objects.get(session_id="X1")
+    assert x1.deleted_at is not None
+    assert x1.duration_minutes == 45
+
+
+def test_a_soft_deleted_allocation_is_not_revived_and_is_skipped(estate, tmp_path):
+    load(tmp_path, {"allocations.csv": ALLOCATIONS})
+    KeyWorkerAllocation.objects.filter(prisoner_id="A1234BC").update(deleted_at=timezone.now())
+
+    status, out, err = load(tmp_path, {"allocations.csv": ALLOCATIONS})
+
+    assert status == 0, err
+    assert "allocations.csv: 2 rows; 0 inserted, 0 updated, 1 unchanged, 1 skipped" in out
+    assert KeyWorkerAllocation.objects.filter(prisoner_id="A1234BC", deleted_at__isnull=True).count() == 0
+
+
+def test_an_allocation_to_a_band_4_is_refused(estate, tmp_path):
+    status, _, err = load(tmp_path, {"allocations.csv": ALLOCATIONS.replace("A1234BC,S1", "A1234BC,S4")})
+
+    assert status == 1
+    assert "allocations.csv:2: staff_id: key worker S4 on 2024-01-01: is Band 4, not Band 3" in err
+    assert not KeyWorkerAllocation.objects.exists()
+
+
+def test_overlapping_allocations_of_one_prisoner_are_refused(estate, tmp_path):
+    text = (
+        "prison_number,staff_id,prison_code,start_date,end_date\n"
+        "A1234BC,S1,LEI,2024-01-01,2024-03-01\n"
+        "A1234BC,S1,LEI,2024-02-01,\n"
+    )
+    status, _, err = load(tmp_path, {"allocations.csv": text})
+
+    assert status == 1
+    assert (
+        "allocations.csv:3: start_date: allocation overlaps the allocation at LEI from 2024-01-01 (line 2)"
+        in err
+    )
+
+
+def test_ending_a_loaded_allocation_and_starting_the_next(estate, tmp_path):
+    load(tmp_path, {"allocations.csv": ALLOCATIONS})
+    text = ALLOCATIONS.replace(
+        "A1234BC,S1,LEI,2024-01-01,", "A1234BC,S1,LEI,2024-01-01,2024-02-01\nA1234BC,S1,LEI,2024-02-01,"
+    )
+
+    status, out, err = load(tmp_path, {"allocations.csv": text})
+
+    assert status == 0, err
+    assert "1 inserted, 1 updated, 1 unchanged" in out
+
+
+def test_loaded_rows_schedule_recomputes_of_their_weeks(estate, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks, "schedule_recompute", lambda **kwargs: calls.append(kwargs))
+
+    load(tmp_path, {"sessions.csv": SESSIONS})
+
+    assert calls == [
+        {"prison_id": "LEI", "days": [dt.date(2024, 2, 5) + dt.timedelta(weeks=n) for n in range(5)]}
+    ]
+    calls.clear()
+    load(tmp_path, {"sessions.csv": SESSIONS})
+    assert calls == []
