@@ -7,3 +7,4 @@ class KeyworkConfig(AppConfig):
 
     def ready(self):
         from keywork import loading  # noqa: F401  (registers allocations.csv and sessions.csv with load_omic)
+        from keywork import receivers  # noqa: F401  (recompute after estate files load)
