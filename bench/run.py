@@ -61,7 +61,7 @@ def main() -> None:
             prisoners=prisoners,
             weeks=weeks,
             seed=1,
-            end=args.end,
+            end=dt.date.fromisoformat(args.end),
             out=str(out),
             verbosity=0,
         )

@@ -6,5 +6,7 @@ class KeyworkConfig(AppConfig):
     verbose_name = "Key work"
 
     def ready(self):
-        from keywork import loading  # noqa: F401  (registers allocations.csv and sessions.csv with load_omic)
-        from keywork import receivers  # noqa: F401  (recompute after estate files load)
+        from keywork import (
+            loading,  # noqa: F401  (registers allocations.csv and sessions.csv with load_omic)
+            receivers,  # noqa: F401  (recompute after estate files load)
+        )

@@ -317,7 +317,10 @@ def _rebuild_prisoner_weeks(cursor, params: dict) -> int:
         """,
         params,
     )
-    rows = cursor.rowcount
+    cursor.execute(
+        "SELECT count(*) FROM keywork_prisoner_week_new WHERE week_start BETWEEN %(from)s AND %(to)s", params
+    )
+    (rows,) = cursor.fetchone()
     cursor.execute(
         """
         ALTER TABLE keywork_prisoner_week_new

@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("omic.web_urls")),
+    path("", include("keywork.urls")),
 ]

@@ -461,7 +461,7 @@ def test_prison_dashboard_includes_the_key_work_panel_when_one_exists(client, us
     panel = tmp_path / "keywork" / "includes" / "prison_panel.html"
     panel.parent.mkdir(parents=True)
     panel.write_text("<p>Key work panel for {{ prison.code }}</p>")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     assert b"Key work panel for LEI" in get(client, users["governor"], "/prisons/LEI/").content
 
 

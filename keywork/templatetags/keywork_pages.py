@@ -1,0 +1,41 @@
+"""Data for key work's panels on the core pages (omic_tags.optional_include renders them with
+the page's context): `{% load keywork_pages %}`. Scope was decided by the page's view."""
+
+from __future__ import annotations
+
+from django import template
+
+from keywork import selectors_pages
+from omic import access
+from omic.access import Action
+
+register = template.Library()
+
+
+@register.simple_tag
+def keywork_prison_weeks(prison):
+    return selectors_pages.prison_weeks(prison)
+
+
+@register.simple_tag
+def keywork_behind(wing, today):
+    return selectors_pages.behind(wing, today)
+
+
+@register.simple_tag
+def keywork_may_record(user) -> bool:
+    return access.may(user, Action.RECORD_SESSIONS)
+
+
+@register.simple_tag
+def keywork_prisoner(prisoner, today) -> dict:
+    """The prisoner's current key worker and last 10 sessions."""
+    return {
+        "allocation": selectors_pages.current_allocation(prisoner, today),
+        "sessions": selectors_pages.recent_sessions(prisoner),
+    }
+
+
+@register.filter
+def suspension_words(codes) -> list[str]:
+    return selectors_pages.suspension_words(codes)

@@ -1,0 +1,12 @@
+"""Key work's addresses (formats.md, "Addresses": bookmarks and other teams rely on them)."""
+
+from django.urls import path
+
+from keywork import views
+
+app_name = "keywork"
+
+urlpatterns = [
+    path("prisons/<str:code>/compliance.csv", views.compliance_csv, name="compliance_csv"),
+    path("prisoners/<str:prison_number>/sessions/new/", views.session_new, name="session_new"),
+]
