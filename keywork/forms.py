@@ -35,7 +35,14 @@ class SessionForm(forms.Form):
     date = SessionDateField(label="Date of the session", help_text="For example, 27 3 2025")
     minutes = forms.IntegerField(
         label="Duration in minutes",
+        # GOV.UK asks for a text input with a numeric keypad rather than type=number.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        # The same bounds as the service, so every field's problem shows on the first submit.
+        min_value=1,
+        max_value=240,
         error_messages={
+            "min_value": "Duration must be at least 1 minute: enter how many minutes the session lasted.",
+            "max_value": "Duration must be 240 minutes or less: enter how many minutes the session lasted.",
             "required": "Enter how many minutes the session lasted",
             "invalid": "Duration must be a whole number of minutes: enter a number such as 45",
         },
