@@ -122,20 +122,8 @@ NOT_IN_FUTURE = Check(
 )
 
 
-def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every Monday from the week of `first` to the week of `last`."""
-    monday = first - dt.timedelta(days=first.weekday())
-    days = []
-    while monday <= last:
-        days.append(monday)
-        monday += dt.timedelta(days=7)
-    return days
-
-
 def _schedule(ranges: list[tuple[str, dt.date, dt.date]]) -> None:
-    for prison_id, first, last in ranges:
-        if first is not None and last is not None:
-            tasks.schedule_recompute(prison_id=prison_id, days=_mondays(first, last))
+    tasks.schedule_recompute_ranges(ranges)
 
 
 # --- sessions.csv ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from keywork import compliance
@@ -102,3 +103,60 @@ def enqueue_reconcile_open_weeks() -> None:
         reconcile_open_weeks.apply_async(retry=False)
     except Exception:
         logger.exception("open-week reconciliation not enqueued; the nightly run will do it")
+
+
+# A load touching this many prisons is recomputed as one estate-wide job (which can take
+# the rebuild path) rather than one job per prison.
+ESTATE_WIDE_PRISONS = 10
+
+
+def schedule_recompute_ranges(ranges: Iterable[tuple[str, dt.date | None, dt.date | None]]) -> None:
+    """After a loaded file: recompute, on commit, the weeks it touched that matter now.
+
+    Weeks before a prison's earliest computed week are left alone: they have never been
+    computed, and a report computes a never-computed week before showing it. So a first
+    national load recomputes only the open weeks, and a reload of history refreshes the
+    weeks people have already seen."""
+    from keywork.models import PrisonWeek
+
+    wanted = [(p, first, last) for p, first, last in ranges if first is not None and last is not None]
+    if not wanted:
+        return
+    earliest = dict(
+        PrisonWeek.objects.filter(prison_id__in={p for p, _, _ in wanted})
+        .values_list("prison_id")
+        .annotate(first=Min("week_start"))
+        .values_list("prison_id", "first")
+    )
+    open_from, _ = open_weeks()
+    clamped = []
+    for prison_id, first, last in wanted:
+        start = max(week_start(first), min(earliest.get(prison_id, open_from), open_from))
+        if week_start(last) >= start:
+            clamped.append((prison_id, start, week_start(last)))
+    if len(clamped) >= ESTATE_WIDE_PRISONS:
+        first = min(c[1] for c in clamped)
+        last = max(c[2] for c in clamped)
+        transaction.on_commit(lambda: _enqueue_estate(first, last))
+        return
+    for prison_id, first, last in clamped:
+        schedule_recompute(prison_id=prison_id, days=[first, last])
+
+
+def _enqueue_estate(week_from: dt.date, week_to: dt.date) -> None:
+    try:
+        recompute_estate_weeks.apply_async(args=[week_from.isoformat(), week_to.isoformat()], retry=False)
+    except Exception:
+        logger.exception(
+            "estate recompute not enqueued: weeks %s to %s; run recompute_compliance for them",
+            week_from,
+            week_to,
+        )
+
+
+@shared_task(**_RETRY)
+def recompute_estate_weeks(week_from: str, week_to: str):
+    result = compliance.recompute(
+        week_from=dt.date.fromisoformat(week_from), week_to=dt.date.fromisoformat(week_to)
+    )
+    return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from keywork import tasks
-from keywork.models import KeyWorkerAllocation, Session, Source
+from keywork import compliance, tasks
+from keywork.models import KeyWorkerAllocation, PrisonWeek, Session, Source
 from tests.factories import CustodySpellFactory, PrisonerFactory, PrisonFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,15 +205,33 @@ def test_ending_a_loaded_allocation_and_starting_the_next(estate, tmp_path):
     assert "1 inserted, 1 updated, 1 unchanged" in out
 
 
-def test_loaded_rows_schedule_recomputes_of_their_weeks(estate, tmp_path, monkeypatch):
+def test_loaded_sessions_recompute_the_weeks_already_computed(
+    estate, tmp_path, django_capture_on_commit_callbacks
+):
+    from omic.celery import app
+
+    first, last = dt.date(2024, 2, 5), dt.date(2024, 3, 4)
+    compliance.recompute(week_from=first, week_to=last, prison_ids=["LEI"])
+    assert PrisonWeek.objects.get(prison_id="LEI", week_start=first).delivered_minutes == 0
+
+    eager = app.conf.task_always_eager
+    app.conf.update(task_always_eager=True)  # run the recompute in-process, as the demo does
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            load(tmp_path, {"sessions.csv": SESSIONS})
+    finally:
+        app.conf.update(task_always_eager=eager)
+
+    delivered = dict(
+        PrisonWeek.objects.filter(prison_id="LEI").values_list("week_start", "delivered_minutes")
+    )
+    assert (delivered[first], delivered[last]) == (30, 45)
+
+
+def test_a_first_load_leaves_never_computed_history_to_the_report(estate, tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(tasks, "schedule_recompute", lambda **kwargs: calls.append(kwargs))
-
     load(tmp_path, {"sessions.csv": SESSIONS})
-
-    assert calls == [
-        {"prison_id": "LEI", "days": [dt.date(2024, 2, 5) + dt.timedelta(weeks=n) for n in range(5)]}
-    ]
-    calls.clear()
-    load(tmp_path, {"sessions.csv": SESSIONS})
+    # 2024 is long before the open weeks and was never computed: nothing to refresh.
     assert calls == []
+    assert not PrisonWeek.objects.filter(prison_id="LEI").exists()
