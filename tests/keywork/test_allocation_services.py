@@ -24,16 +24,6 @@ START = dt.date(2025, 3, 3)
 
 
 @pytest.fixture
-def recompute_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        "keywork.tasks.schedule_recompute",
-        lambda *, prison_id, days, prisoner_ids=None: calls.append((prison_id, sorted(set(days)))),
-    )
-    return calls
-
-
-@pytest.fixture
 def world(db, make_user):
     prison = PrisonFactory(code="LEI", key_worker_capacity=6)
     wing = WingFactory(prison=prison, code="A")

@@ -35,16 +35,6 @@ KIND_MESSAGE = (
 
 
 @pytest.fixture
-def recompute_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        "keywork.tasks.schedule_recompute",
-        lambda *, prison_id, days, prisoner_ids=None: calls.append((prison_id, sorted(set(days)))),
-    )
-    return calls
-
-
-@pytest.fixture
 def world(db, make_user):
     prison = PrisonFactory(code="LEI")
     wing = WingFactory(prison=prison, code="A")
