@@ -57,8 +57,10 @@ class RecomputeResult:
 # Parameters: %(from)s and %(to)s are Mondays (inclusive); %(prisons)s a text[] or NULL
 # for every prison; %(prisoners)s a text[] or NULL for every prisoner.
 
+# MATERIALIZED: the staffing and benchmark look-ups run once per prison-week, not once per
+# prisoner-week (inlined, the planner repeats them for millions of rows).
 _STATUS = """
-status AS (
+status AS MATERIALIZED (
     SELECT p.code AS prison_id, wk.week_start, p.estate, p.key_work_start_date,
            COALESCE(st.band3_in_post, 0) AS band3_in_post,
            COALESCE(st.band3_in_post_fte, 0) AS band3_in_post_fte,
@@ -86,7 +88,7 @@ status AS (
     ) bm ON true
     WHERE (%(prisons)s::text[] IS NULL OR p.code = ANY(%(prisons)s::text[]))
 ),
-prison_status AS (
+prison_status AS MATERIALIZED (
     SELECT status.*,
            array_remove(ARRAY[
                CASE WHEN estate <> 'male_closed' THEN 'not_male_closed_estate' END,
@@ -266,6 +268,8 @@ def recompute(
     params = _params(prison_ids, week_from, week_to, prisoner_ids)
     rebuild = prison_ids is None and prisoner_ids is None and weeks >= REBUILD_MIN_WEEKS
     with transaction.atomic(), connection.cursor() as cursor:
+        # JIT compilation costs more than it saves on these plans, small or large.
+        cursor.execute("SET LOCAL jit = off")
         _lock(
             cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids)
         )
