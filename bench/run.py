@@ -32,6 +32,14 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
+class Rows(list):
+    """Timings, each printed as soon as it is measured (a long run shows its progress)."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        print(f"{row[0]}: {row[1]}", file=sys.stderr, flush=True)
+        super().append(row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true", help="12 prisons, 8,500 prisoners (a quick check)")
@@ -53,7 +61,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     out = ROOT / "var" / "bench" / f"estate-{prisons}-{prisoners}-{weeks}-{args.end}"
-    rows: list[tuple[str, str]] = []
+    rows = Rows()
     if not (out / "sessions.csv").exists():
         started = time.perf_counter()
         call_command(
