@@ -27,38 +27,36 @@ def celery_worker_process(transactional_db):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
     }
+    from omic.celery import app
+
+    # A queue of this run's own, so no other worker on the same Redis can take its tasks.
+    queue = f"test-worker-{os.getpid()}"
+    routes = app.conf.task_routes
+    app.conf.task_routes = {"keywork.tasks.*": {"queue": queue}}
+    app.amqp.flush_routes()
+    worker = [sys.executable, "-m", "celery", "-A", "omic", "worker", "--pool=solo", "--loglevel=WARNING"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "omic",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            "celery",
-        ],
+        [*worker, "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue],
         env=env,
         cwd=settings.BASE_DIR,
     )
-    from omic.celery import app
-
-    app.control.purge()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if app.control.ping(timeout=0.5):
             break
     else:
-        proc.terminate()
+        proc.kill()
         pytest.fail("the Celery worker did not answer within 30 s")
-    yield proc
-    proc.terminate()
-    proc.wait(10)
+    try:
+        yield proc
+    finally:
+        app.conf.task_routes = routes
+        app.amqp.flush_routes()
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def test_session_recorded_through_the_service_reaches_the_dashboard_via_a_real_worker(
