@@ -30,47 +30,49 @@ def duplicate_key(key: tuple[str, ...]) -> Check:
     )
 
 
+def _known(column: str, table: str, key: str, message: str, name: str) -> Check:
+    """Rows whose `column` names no row of `table` (matched on `key`); message takes the value."""
+    return Check(
+        f"""
+        SELECT r.line, {literal(column)}, format({literal(message)}, r.{ident(column)})
+        FROM {{rows}} r
+        WHERE r.{ident(column)} IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{ident(key)} = r.{ident(column)})
+        """,
+        name,
+    )
+
+
 def known_prison(column: str = "prison_code") -> Check:
     """The prison is in the database (prisons.csv loads first, so a new prison in the same
     folder is there by now)."""
-    return Check(
-        f"""
-        SELECT r.line, {literal(column)},
-               format('prison %s is not known; add it to prisons.csv or correct the code', r.{ident(column)})
-        FROM {{rows}} r
-        WHERE r.{ident(column)} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM {Prison._meta.db_table} p WHERE p.code = r.{ident(column)})
-        """,
+    return _known(
+        column,
+        Prison._meta.db_table,
+        "code",
+        "prison %s is not known; add it to prisons.csv or correct the code",
         "unknown prison",
     )
 
 
 def known_prisoner(column: str = "prison_number") -> Check:
     """The prisoner is in the database (prisoners.csv loads before the files that name them)."""
-    return Check(
-        f"""
-        SELECT r.line, {literal(column)},
-               format('prisoner %s is not known; add them to prisoners.csv or correct the prison number',
-                      r.{ident(column)})
-        FROM {{rows}} r
-        WHERE r.{ident(column)} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM {Prisoner._meta.db_table} p WHERE p.prison_number = r.{ident(column)})
-        """,
+    return _known(
+        column,
+        Prisoner._meta.db_table,
+        "prison_number",
+        "prisoner %s is not known; add them to prisoners.csv or correct the prison number",
         "unknown prisoner",
     )
 
 
 def known_staff(column: str = "staff_id") -> Check:
     """The staff member is in the database (staff.csv loads before the files that name them)."""
-    return Check(
-        f"""
-        SELECT r.line, {literal(column)},
-               format('staff member %s is not known; add them to staff.csv or correct the staff_id',
-                      r.{ident(column)})
-        FROM {{rows}} r
-        WHERE r.{ident(column)} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM {StaffMember._meta.db_table} s WHERE s.staff_id = r.{ident(column)})
-        """,
+    return _known(
+        column,
+        StaffMember._meta.db_table,
+        "staff_id",
+        "staff member %s is not known; add them to staff.csv or correct the staff_id",
         "unknown staff member",
     )
 
