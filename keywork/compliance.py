@@ -60,6 +60,10 @@ class RecomputeResult:
 # MATERIALIZED: the staffing and benchmark look-ups run once per prison-week, not once per
 # prisoner-week (inlined, the planner repeats them for millions of rows).
 _STATUS = """
+weeks AS (
+    -- an integer series of constants, so that the planner knows how many weeks there are
+    SELECT %(from)s::date + 7 * i AS week_start FROM generate_series(0, %(last_week)s) AS i
+),
 status AS MATERIALIZED (
     SELECT p.code AS prison_id, wk.week_start, p.estate, p.key_work_start_date,
            COALESCE(st.band3_in_post, 0) AS band3_in_post,
@@ -67,10 +71,7 @@ status AS MATERIALIZED (
            COALESCE(st.band3_untrained, 0) AS band3_untrained,
            bm.band3_benchmark_fte
     FROM omic_prison p
-    CROSS JOIN LATERAL (
-        SELECT g::date AS week_start
-        FROM generate_series(%(from)s::date, %(to)s::date, interval '7 days') AS g
-    ) wk
+    CROSS JOIN weeks wk
     LEFT JOIN LATERAL (
         -- Band 3 means band 3 whatever the role or status; decided on the Monday.
         SELECT count(*) AS band3_in_post, sum(s.fte) AS band3_in_post_fte,
@@ -111,13 +112,8 @@ spell_weeks AS (
              - GREATEST(s.reception_date, wk.week_start) AS days,
            LEAST(COALESCE(s.release_date, wk.week_start + 7), wk.week_start + 7) - 1 AS last_day
     FROM omic_custodyspell s
-    CROSS JOIN LATERAL (
-        SELECT g::date AS week_start
-        FROM generate_series(
-            GREATEST(date_trunc('week', s.reception_date), %(from)s::date),
-            LEAST(date_trunc('week', COALESCE(s.release_date - 1, %(to)s::date)), %(to)s::date),
-            interval '7 days') AS g
-    ) wk
+    JOIN weeks wk ON s.reception_date < wk.week_start + 7
+                 AND (s.release_date IS NULL OR s.release_date > wk.week_start)
     WHERE s.reception_date < %(to)s::date + 7
       AND (s.release_date IS NULL OR s.release_date > %(from)s::date)
       AND (%(prisons)s::text[] IS NULL OR s.prison_id = ANY(%(prisons)s::text[]))
@@ -191,12 +187,18 @@ pw AS (
     GROUP BY prison_id, week_start
 ),
 se AS (
-    SELECT prison_id, date_trunc('week', date)::date AS week_start,
-           sum(duration_minutes) AS delivered_minutes, count(*) AS sessions,
-           count(DISTINCT prisoner_id) AS prisoners_seen
-    FROM keywork_session
-    WHERE deleted_at IS NULL AND date >= %(from)s::date AND date < %(to)s::date + 7
-      AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+    -- per prisoner first, then per prison: two hash aggregates instead of the sort that
+    -- count(DISTINCT prisoner_id) would need over every session of the range
+    SELECT prison_id, week_start, sum(delivered_minutes) AS delivered_minutes,
+           sum(sessions) AS sessions, count(*) AS prisoners_seen
+    FROM (
+        SELECT prison_id, prisoner_id, date_trunc('week', date)::date AS week_start,
+               sum(duration_minutes) AS delivered_minutes, count(*) AS sessions
+        FROM keywork_session
+        WHERE deleted_at IS NULL AND date >= %(from)s::date AND date < %(to)s::date + 7
+          AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+        GROUP BY 1, 2, 3
+    ) per_prisoner
     GROUP BY 1, 2
 ),
 nh AS (
@@ -234,6 +236,7 @@ def _params(prison_ids, week_from, week_to, prisoner_ids) -> dict:
     return {
         "from": week_from,
         "to": week_to,
+        "last_week": (week_to - week_from).days // 7,
         "prisons": sorted(prison_ids) if prison_ids is not None else None,
         "prisoners": sorted(prisoner_ids) if prisoner_ids is not None else None,
     }
@@ -270,6 +273,15 @@ def recompute(
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compilation costs more than it saves on these plans, small or large.
         cursor.execute("SET LOCAL jit = off")
+        if prisoner_ids is None:
+            # An estate's weeks hash and index in memory rather than spilling to disk. The
+            # prison-week staffing is a materialised CTE the planner cannot estimate, so it
+            # would sort millions of rows on their text keys to merge-join it; hashing the
+            # few thousand prison-weeks is always cheaper.
+            cursor.execute(
+                "SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'; "
+                "SET LOCAL enable_mergejoin = off"
+            )
         _lock(
             cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids)
         )
@@ -293,19 +305,38 @@ def _all_prison_codes(cursor) -> list[str]:
 
 
 def _replace_prisoner_weeks(cursor, params: dict) -> int:
+    """Bring the range's rows up to date, writing only what changed: most nightly runs
+    change little, and unchanged rows cost a comparison rather than a delete and an insert
+    (with their index entries and dead tuples). Returns the prisoner-weeks computed."""
+    key = "t.prison_id = f.prison_id AND t.week_start = f.week_start AND t.prisoner_id = f.prisoner_id"
+    values = [c.strip() for c in _PRISONER_WEEK_COLUMNS.split(",")][3:]
     cursor.execute(
-        """
-        DELETE FROM keywork_prisoner_week
-        WHERE week_start BETWEEN %(from)s::date AND %(to)s::date
-          AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
-          AND (%(prisoners)s::text[] IS NULL OR prisoner_id = ANY(%(prisoners)s::text[]))
+        f"""
+        WITH fresh AS MATERIALIZED ({_PRISONER_WEEK_SELECT}),
+        gone AS (
+            -- rows that no longer apply: a spell or session corrected or deleted
+            DELETE FROM keywork_prisoner_week t
+            WHERE t.week_start BETWEEN %(from)s::date AND %(to)s::date
+              AND (%(prisons)s::text[] IS NULL OR t.prison_id = ANY(%(prisons)s::text[]))
+              AND (%(prisoners)s::text[] IS NULL OR t.prisoner_id = ANY(%(prisoners)s::text[]))
+              AND NOT EXISTS (SELECT 1 FROM fresh f WHERE {key})
+            RETURNING 1
+        ),
+        written AS (
+            INSERT INTO keywork_prisoner_week AS t ({_PRISONER_WEEK_COLUMNS})
+            SELECT {_PRISONER_WEEK_COLUMNS} FROM fresh
+            ON CONFLICT (prison_id, week_start, prisoner_id) DO UPDATE
+            SET {", ".join(f"{c} = EXCLUDED.{c}" for c in values)}
+            WHERE ({", ".join(f"t.{c}" for c in values)})
+                  IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in values)})
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM written), (SELECT count(*) FROM gone)
         """,
         params,
     )
-    cursor.execute(
-        f"INSERT INTO keywork_prisoner_week ({_PRISONER_WEEK_COLUMNS}) {_PRISONER_WEEK_SELECT}", params
-    )
-    return cursor.rowcount
+    computed, _written, _gone = cursor.fetchone()
+    return computed
 
 
 def _rebuild_prisoner_weeks(cursor, params: dict) -> int:

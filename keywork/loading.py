@@ -14,6 +14,7 @@ import datetime as dt
 from keywork import tasks
 from keywork.models import KeyWorkerAllocation, Session, SessionKind, Source
 from omic.loading import checks
+from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date, Integer, Rule, Text
 from omic.loading.context import LoadContext
 from omic.loading.prisoners import PRISON_NUMBER
@@ -157,19 +158,28 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         ) touched GROUP BY prison_id ORDER BY prison_id
         """
     )
-    allocated = (
-        f"(SELECT a.key_worker_id FROM {ALLOCATION} a WHERE a.prisoner_id = r.prison_number "
-        f"AND a.prison_id = r.prison_code AND a.deleted_at IS NULL AND a.start_date <= r.date "
-        f"AND (a.end_date IS NULL OR a.end_date > r.date) ORDER BY a.start_date DESC LIMIT 1)"
-    )
     fields = ", ".join(SESSION_FIELDS)
-    inserted, updated = ctx.fetchone(
+    with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",)):
+        inserted, updated = _upsert_sessions(ctx, deleted, fields)
+    if inserted or updated:
+        _schedule(ranges)
+    return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
+
+
+def _upsert_sessions(ctx: LoadContext, deleted: str, fields: str) -> tuple[int, int]:
+    # The key worker allocated that day: allocations never overlap (an exclusion
+    # constraint), so the join finds at most one, and may hash rather than probe per row.
+    return ctx.fetchone(
         f"""
         WITH source AS (
             SELECT r.session_id, r.prison_number AS prisoner_id, r.prison_code AS prison_id,
-                   r.staff_id AS key_worker_id, {allocated} AS allocated_key_worker_id, r.date,
+                   r.staff_id AS key_worker_id, a.key_worker_id AS allocated_key_worker_id, r.date,
                    r.duration_minutes, r.kind
-            FROM {{rows}} r WHERE NOT {deleted}
+            FROM {{rows}} r
+            LEFT JOIN {ALLOCATION} a
+              ON a.prisoner_id = r.prison_number AND a.prison_id = r.prison_code AND a.deleted_at IS NULL
+             AND a.start_date <= r.date AND (a.end_date IS NULL OR a.end_date > r.date)
+            WHERE NOT {deleted}
         ),
         written AS (
             INSERT INTO {SESSION} AS t (source, session_id, {fields}, notes, recorded_at, updated_at,
@@ -192,9 +202,6 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
         """
     )
-    if inserted or updated:
-        _schedule(ranges)
-    return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
 
 
 SESSIONS = register(
@@ -331,15 +338,17 @@ def write_allocations(ctx: LoadContext) -> LoadCounts:
                 f"WHERE a.id = p.allocation_id AND p.action = '{action}'"
             )
     if counts.get("insert"):
-        ctx.execute(
-            f"""
-            INSERT INTO {ALLOCATION} (prisoner_id, prison_id, key_worker_id, start_date, end_date, source,
-                                      reason, created_at, end_reason, deleted_reason)
-            SELECT prison_number, prison_code, staff_id, start_date, end_date, {EXTRACT}, '', now(), '', ''
-            FROM {ALLOCATION_PLAN} WHERE action = 'insert'
-            ORDER BY prison_number, start_date
-            """
-        )
+        with bulk_write(ctx.cursor, ALLOCATION, counts["insert"]):
+            ctx.execute(
+                f"""
+                INSERT INTO {ALLOCATION} (prisoner_id, prison_id, key_worker_id, start_date, end_date,
+                                          source, reason, created_at, end_reason, deleted_reason)
+                SELECT prison_number, prison_code, staff_id, start_date, end_date, {EXTRACT}, '', now(),
+                       '', ''
+                FROM {ALLOCATION_PLAN} WHERE action = 'insert'
+                ORDER BY prison_number, start_date
+                """
+            )
     inserted = counts.get("insert", 0)
     updated = counts.get("shorten", 0) + counts.get("update", 0)
     if inserted or updated:

@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
 
-from omic.models import DateRange, Prison, Prisoner, StaffMember
+from omic.models import DateRange, Prison, Prisoner, PrisonNumberKey, StaffMember
 
 
 class Source(models.TextChoices):
@@ -68,7 +68,7 @@ class KeyWorkerAllocation(models.Model):
             ExclusionConstraint(
                 name="kw_alloc_no_overlap",
                 expressions=[
-                    ("prisoner", RangeOperators.EQUAL),
+                    (PrisonNumberKey("prisoner"), RangeOperators.EQUAL),
                     (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(deleted_at__isnull=True),
@@ -93,18 +93,33 @@ class Session(models.Model):
 
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.APP)
     session_id = models.CharField(max_length=40, null=True, blank=True)
-    prisoner = models.ForeignKey(Prisoner, on_delete=models.CASCADE, related_name="key_work_sessions")
-    prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="key_work_sessions")
-    key_worker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="key_work_sessions")
+    # Millions of rows: each index costs every load, so only the ones a query uses are kept
+    # (the composite indexes below serve prisoner and prison; Django's extra varchar_pattern_ops
+    # "_like" indexes serve LIKE, which nothing asks of these keys).
+    prisoner = models.ForeignKey(
+        Prisoner, on_delete=models.CASCADE, db_index=False, related_name="key_work_sessions"
+    )
+    prison = models.ForeignKey(
+        Prison, on_delete=models.PROTECT, db_index=False, related_name="key_work_sessions"
+    )
+    # Staff are made inactive, never deleted, so the PROTECT checks need no index.
+    key_worker = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, db_index=False, related_name="key_work_sessions"
+    )
     allocated_key_worker = models.ForeignKey(
-        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="+"
     )
     date = models.DateField()
     duration_minutes = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=30, choices=SessionKind.choices)
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,6 +131,10 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["prison", "date"], name="session_prison_date"),
             models.Index(fields=["prisoner", "date"], name="session_prisoner_date"),
+            # Only sessions recorded in the app have a recorder (extract rows have none).
+            models.Index(
+                fields=["recorded_by"], name="session_recorded_by", condition=Q(recorded_by__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,6 +24,7 @@ class LoadContext:
     path: Path
     present: frozenset[str]
     rows: str = ROWS_TABLE
+    staged_rows: int = 0
 
     def has(self, column: str) -> bool:
         """Was the column in the file's header? An absent optional column leaves existing

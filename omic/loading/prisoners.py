@@ -9,6 +9,7 @@ replace (a row with the same key replaces the loaded spell)."""
 from __future__ import annotations
 
 from omic.loading import checks
+from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date, Text
 from omic.loading.context import LoadContext
 from omic.loading.prisons import PRISON_CODE
@@ -165,14 +166,15 @@ def write_prisoners(ctx: LoadContext) -> LoadCounts:
                 f"UPDATE {SPELL} s SET {', '.join(assignments)} FROM {PLAN} p "
                 f"WHERE s.id = p.spell_id AND p.action = '{action}'"
             )
-    inserted = ctx.execute(
-        f"""
-        INSERT INTO {SPELL} (prisoner_id, prison_id, wing_id, reception_date, release_date)
-        SELECT prison_number, prison_code, wing_id, reception_date, release_date FROM {PLAN}
-        WHERE action = 'insert'
-        ORDER BY prison_number, reception_date
-        """
-    )
+    with bulk_write(ctx.cursor, SPELL, ctx.staged_rows):
+        inserted = ctx.execute(
+            f"""
+            INSERT INTO {SPELL} (prisoner_id, prison_id, wing_id, reception_date, release_date)
+            SELECT prison_number, prison_code, wing_id, reception_date, release_date FROM {PLAN}
+            WHERE action = 'insert'
+            ORDER BY prison_number, reception_date
+            """
+        )
     return LoadCounts(inserted=inserted, updated=updated + details_only)
 
 

@@ -30,6 +30,8 @@ SETTINGS = {
     # the checks are short queries over big estimates: compiling them costs more than it saves
     "jit": "off",
     "work_mem": "'64MB'",
+    # a bulk write rebuilds indexes (bulk.py): sorted in memory rather than on disk
+    "maintenance_work_mem": "'256MB'",
     # staged rows join tables on text keys: hashing beats sorting text under the database's
     # collation (merge joins' sorts took most of a check's time)
     "enable_mergejoin": "off",
@@ -113,7 +115,9 @@ def _load(
         progress.phase(kind.name, "read", time.perf_counter() - clock, staged.rows)
 
         clock = time.perf_counter()
-        ctx = LoadContext(kind=kind, cursor=cursor, path=path, present=staged.present)
+        ctx = LoadContext(
+            kind=kind, cursor=cursor, path=path, present=staged.present, staged_rows=staged.rows
+        )
         checked = _type_and_check_cells(ctx)
         result.errors.extend(_cell_errors(ctx, checked))
         for check in (shared_checks.duplicate_key(kind.key), *kind.checks):
