@@ -6,10 +6,12 @@ exact as integer sevenths of a minute (45 × custody days) and rounded only on o
 Three paths, one set of SQL fragments:
 - a prisoner's few rows (a session or allocation write): delete and re-insert just them,
   then re-aggregate the prison-week from the materialised rows;
-- a few weeks (nightly reconciliation, a loaded file): delete and re-insert the range;
-- many weeks (the full-year rebuild): build a fresh table with CREATE TABLE AS (which
-  PostgreSQL may run in parallel), index it, ANALYZE it and swap it in. Rows outside the
-  range are carried across.
+- a few weeks (nightly reconciliation, a loaded file): compute the range and write only the
+  rows that changed (new, different or gone);
+- many weeks (the full-year rebuild): keywork_prisoner_week is hash-partitioned by prison,
+  and each partition is built afresh with CREATE TABLE AS, indexed, analysed and swapped in;
+  the partitions are built at once on connections of their own (COMPLIANCE_REBUILD_WORKERS).
+  Rows outside the range are carried across.
 
 Concurrency: every path takes a per-prison transaction advisory lock (the rebuild takes a
 global exclusive lock that the others share), so two recomputes never interleave and
@@ -20,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 
 WEEK = dt.timedelta(days=7)
@@ -137,9 +141,9 @@ prisoner_sessions AS (
 _PRISONER_WEEK_SELECT = f"""
 WITH {_STATUS},
 {_PRISONER_WEEKS}
-SELECT pw.prison_id::varchar(3) AS prison_id,
+SELECT pw.prison_id::varchar(3) COLLATE "C" AS prison_id,
        pw.week_start,
-       pw.prisoner_id::varchar(7) AS prisoner_id,
+       pw.prisoner_id::varchar(7) COLLATE "C" AS prisoner_id,
        pw.custody_days::smallint AS custody_days,
        (CASE WHEN cardinality(ps.suspension_reasons) = 0
              THEN {ENTITLED_MINUTES_PER_WEEK} * pw.custody_days ELSE 0 END)::integer AS entitled_sevenths,
@@ -270,6 +274,7 @@ def recompute(
     weeks = (week_to - week_from).days // 7 + 1
     params = _params(prison_ids, week_from, week_to, prisoner_ids)
     rebuild = prison_ids is None and prisoner_ids is None and weeks >= REBUILD_MIN_WEEKS
+    in_callers_transaction = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compilation costs more than it saves on these plans, small or large.
         cursor.execute("SET LOCAL jit = off")
@@ -286,7 +291,9 @@ def recompute(
             cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids)
         )
         if rebuild:
-            prisoner_rows = _rebuild_prisoner_weeks(cursor, params)
+            # Connections of their own see only committed rows: in a caller's transaction
+            # (a test's, say) the partitions are built here, one after another.
+            prisoner_rows = _rebuild_prisoner_weeks(cursor, params, parallel=not in_callers_transaction)
         else:
             prisoner_rows = _replace_prisoner_weeks(cursor, params)
         cursor.execute(_PRISON_WEEK_UPSERT.format(prisoner_week_table="keywork_prisoner_week"), params)
@@ -339,47 +346,104 @@ def _replace_prisoner_weeks(cursor, params: dict) -> int:
     return computed
 
 
-def _rebuild_prisoner_weeks(cursor, params: dict) -> int:
-    """Write a fresh table and swap it in: far cheaper than rewriting millions of rows in place."""
-    cursor.execute("DROP TABLE IF EXISTS keywork_prisoner_week_new")
+# keywork_prisoner_week is partitioned by hash of prison_id into this many partitions
+# (migration 0004); a rebuild writes each partition afresh, several at once.
+PARTITIONS = 4
+PARTITION = "keywork_prisoner_week_p{}"
+
+
+def _partition_prisons(cursor) -> list[list[str]]:
+    """The prison codes whose rows each partition holds."""
     cursor.execute(
         f"""
-        CREATE TABLE keywork_prisoner_week_new AS
+        SELECT r, coalesce(array_agg(p.code ORDER BY p.code) FILTER (WHERE p.code IS NOT NULL), '{{}}')
+        FROM generate_series(0, {PARTITIONS - 1}) AS r
+        LEFT JOIN omic_prison p
+          ON satisfies_hash_partition('keywork_prisoner_week'::regclass, {PARTITIONS}, r, p.code::varchar)
+        GROUP BY r ORDER BY r
+        """
+    )
+    return [list(codes) for _, codes in cursor.fetchall()]
+
+
+def _rebuild_prisoner_weeks(cursor, params: dict, *, parallel: bool) -> int:
+    """Write each partition afresh as a new table, then swap the new tables in: far cheaper
+    than rewriting millions of rows in place. With `parallel`, the partitions are built
+    at once on connections of their own (committed as unattached tables, invisible to
+    readers) while this transaction holds the rebuild lock; the swap is in this
+    transaction, so readers see the old weeks or the new, never a mixture."""
+    prisons = _partition_prisons(cursor)
+    jobs = [(part, {**params, "prisons": prisons[part]}) for part in range(PARTITIONS)]
+    if parallel:
+        with ThreadPoolExecutor(max_workers=settings.COMPLIANCE_REBUILD_WORKERS) as pool:
+            rows = sum(pool.map(lambda job: _build_partition_apart(*job), jobs))
+    else:
+        rows = 0
+        for part, part_params in jobs:
+            rows += _build_partition(cursor, part, part_params)
+    for part in range(PARTITIONS):
+        name = PARTITION.format(part)
+        cursor.execute(f"ALTER TABLE keywork_prisoner_week DETACH PARTITION {name}")
+        cursor.execute(f"DROP TABLE {name}")
+        cursor.execute(f"ALTER TABLE {name}_new RENAME TO {name}")
+        cursor.execute(f"ALTER TABLE {name} RENAME CONSTRAINT {name}_new_pkey TO {name}_pkey")
+        cursor.execute(f"ALTER INDEX {name}_new_by_prisoner RENAME TO {name}_by_prisoner")
+        cursor.execute(
+            f"ALTER TABLE keywork_prisoner_week ATTACH PARTITION {name} "
+            f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {part})"
+        )
+    return rows
+
+
+def _build_partition_apart(part: int, params: dict) -> int:
+    """_build_partition in a thread, on a connection of its own."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
+                "SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL enable_mergejoin = off"
+            )
+            return _build_partition(cursor, part, params)
+    finally:
+        connection.close()
+
+
+def _build_partition(cursor, part: int, params: dict) -> int:
+    """One partition's prisons: the range's weeks computed, other weeks carried across,
+    then its primary key and index, and statistics for the aggregation that follows."""
+    name = PARTITION.format(part)
+    # a rebuild that failed part-way may have left its new table behind
+    cursor.execute(f"DROP TABLE IF EXISTS {name}_new")
+    cursor.execute(
+        f"""
+        CREATE TABLE {name}_new AS
         {_PRISONER_WEEK_SELECT}
-        UNION ALL
-        SELECT {_PRISONER_WEEK_COLUMNS} FROM keywork_prisoner_week
+        """,
+        params,
+    )
+    rows = cursor.rowcount
+    cursor.execute(
+        f"""
+        INSERT INTO {name}_new ({_PRISONER_WEEK_COLUMNS})
+        SELECT {_PRISONER_WEEK_COLUMNS} FROM {name}
         WHERE week_start NOT BETWEEN %(from)s::date AND %(to)s::date
         """,
         params,
     )
     cursor.execute(
-        "SELECT count(*) FROM keywork_prisoner_week_new WHERE week_start BETWEEN %(from)s AND %(to)s", params
-    )
-    (rows,) = cursor.fetchone()
-    cursor.execute(
-        """
-        ALTER TABLE keywork_prisoner_week_new
+        f"""
+        ALTER TABLE {name}_new
             ALTER COLUMN custody_days SET NOT NULL,
             ALTER COLUMN entitled_sevenths SET NOT NULL,
             ALTER COLUMN delivered_minutes SET NOT NULL,
             ALTER COLUMN sessions SET NOT NULL,
             ALTER COLUMN at_week_end SET NOT NULL,
-            ALTER COLUMN at_week_end SET DEFAULT false,
-            ADD CONSTRAINT keywork_prisoner_week_new_pkey PRIMARY KEY (prison_id, week_start, prisoner_id)
+            ADD CONSTRAINT {name}_new_pkey PRIMARY KEY (prison_id, week_start, prisoner_id)
         """
     )
-    cursor.execute(
-        "CREATE INDEX prisoner_week_by_prisoner_new ON keywork_prisoner_week_new (prisoner_id, week_start)"
-    )
-    cursor.execute("DROP TABLE keywork_prisoner_week")
-    cursor.execute("ALTER TABLE keywork_prisoner_week_new RENAME TO keywork_prisoner_week")
-    cursor.execute(
-        "ALTER TABLE keywork_prisoner_week RENAME CONSTRAINT keywork_prisoner_week_new_pkey "
-        "TO keywork_prisoner_week_pkey"
-    )
-    cursor.execute("ALTER INDEX prisoner_week_by_prisoner_new RENAME TO prisoner_week_by_prisoner")
+    cursor.execute(f"CREATE INDEX {name}_new_by_prisoner ON {name}_new (prisoner_id, week_start)")
     # Aggregating straight after a bulk write needs fresh statistics.
-    cursor.execute("ANALYZE keywork_prisoner_week")
+    cursor.execute(f"ANALYZE {name}_new")
     return rows
 
 

@@ -159,28 +159,51 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         """
     )
     fields = ", ".join(SESSION_FIELDS)
-    with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",)):
-        inserted, updated = _upsert_sessions(ctx, deleted, fields)
+    (known,) = ctx.fetchone(
+        f"SELECT EXISTS (SELECT 1 FROM {{rows}} r JOIN {SESSION} t ON t.session_id = r.session_id)"
+    )
+    if known:
+        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",)):
+            inserted, updated = _upsert_sessions(ctx, deleted, fields)
+    else:
+        # Every row is new (a first load, or a week's new extract): a plain insert, with
+        # no conflicts to look for, in date order so that the engine's scans of recent
+        # weeks read few pages (session_date_brin).
+        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows):
+            inserted, updated = _insert_sessions(ctx, fields), 0
     if inserted or updated:
         _schedule(ranges)
     return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
 
 
+# The staged sessions with the key worker allocated that day: allocations never overlap (an
+# exclusion constraint), so the join finds at most one, and may hash rather than probe per row.
+_SESSION_SOURCE = f"""
+    SELECT r.session_id, r.prison_number AS prisoner_id, r.prison_code AS prison_id,
+           r.staff_id AS key_worker_id, a.key_worker_id AS allocated_key_worker_id, r.date,
+           r.duration_minutes, r.kind
+    FROM {{rows}} r
+    LEFT JOIN {ALLOCATION} a
+      ON a.prisoner_id = r.prison_number AND a.prison_id = r.prison_code AND a.deleted_at IS NULL
+     AND a.start_date <= r.date AND (a.end_date IS NULL OR a.end_date > r.date)
+"""
+
+
+def _insert_sessions(ctx: LoadContext, fields: str) -> int:
+    return ctx.execute(
+        f"""
+        INSERT INTO {SESSION} (source, session_id, {fields}, notes, recorded_at, updated_at, deleted_reason)
+        SELECT {EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)}, '', now(), now(), ''
+        FROM ({_SESSION_SOURCE}) s
+        ORDER BY s.date, s.prison_id
+        """
+    )
+
+
 def _upsert_sessions(ctx: LoadContext, deleted: str, fields: str) -> tuple[int, int]:
-    # The key worker allocated that day: allocations never overlap (an exclusion
-    # constraint), so the join finds at most one, and may hash rather than probe per row.
     return ctx.fetchone(
         f"""
-        WITH source AS (
-            SELECT r.session_id, r.prison_number AS prisoner_id, r.prison_code AS prison_id,
-                   r.staff_id AS key_worker_id, a.key_worker_id AS allocated_key_worker_id, r.date,
-                   r.duration_minutes, r.kind
-            FROM {{rows}} r
-            LEFT JOIN {ALLOCATION} a
-              ON a.prisoner_id = r.prison_number AND a.prison_id = r.prison_code AND a.deleted_at IS NULL
-             AND a.start_date <= r.date AND (a.end_date IS NULL OR a.end_date > r.date)
-            WHERE NOT {deleted}
-        ),
+        WITH source AS ({_SESSION_SOURCE} WHERE NOT {deleted}),
         written AS (
             INSERT INTO {SESSION} AS t (source, session_id, {fields}, notes, recorded_at, updated_at,
                                         deleted_reason)

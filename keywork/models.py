@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import F, Q
 
@@ -131,6 +132,10 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["prison", "date"], name="session_prison_date"),
             models.Index(fields=["prisoner", "date"], name="session_prisoner_date"),
+            # The engine reads a few recent weeks of every prison; sessions arrive roughly
+            # in date order (the app records them as they happen; a new extract is inserted
+            # in date order), so a block-range index finds them at almost no cost to writes.
+            BrinIndex(fields=["date"], name="session_date_brin"),
             # Only sessions recorded in the app have a recorder (extract rows have none).
             models.Index(
                 fields=["recorded_by"], name="session_recorded_by", condition=Q(recorded_by__isnull=False)

@@ -125,6 +125,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Celery: with no REDIS_URL tasks run eagerly in-process, so the demo needs no broker.
 REDIS_URL = env("REDIS_URL", default="")
+# Connections a full compliance rebuild uses at once (keywork.compliance): one per core of
+# the database server is about right.
+COMPLIANCE_REBUILD_WORKERS = env.int("COMPLIANCE_REBUILD_WORKERS", default=2)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

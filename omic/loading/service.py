@@ -29,7 +29,7 @@ SETTINGS = {
     "datestyle": "'ISO, YMD'",
     # the checks are short queries over big estimates: compiling them costs more than it saves
     "jit": "off",
-    "work_mem": "'64MB'",
+    "work_mem": "'256MB'",
     # a bulk write rebuilds indexes (bulk.py): sorted in memory rather than on disk
     "maintenance_work_mem": "'256MB'",
     # staged rows join tables on text keys: hashing beats sorting text under the database's

@@ -397,3 +397,48 @@ def test_engine_equals_day_by_day_reference(db, estate):
         assert prison_rows == expected_prison
         assert all(isinstance(r["entitled"], Fraction) for r in prison_rows.values())
         transaction.set_rollback(True)
+
+
+def test_a_rebuild_outside_a_transaction_builds_the_partitions_at_once(transactional_db):
+    """The production path: each partition is built on a connection of its own, then all
+    are swapped in together; the rows equal the slow reference's, and the partitioned
+    table keeps its four partitions, keys and indexes, with nothing left behind."""
+    from django.db import connection
+
+    codes = ["KWA", "KWB", "KWC", "KWD", "KWE", "KWF"]
+    for n, code in enumerate(codes):
+        prison = factories.PrisonFactory(code=code, key_work_start_date=dt.date(2019, 1, 7))
+        factories.BenchmarkFactory(prison=prison, band3_benchmark_fte=Decimal("1.00"))
+        factories.StaffMemberFactory(staff_id=f"KW{n}", prison=prison, fte=Decimal("1.00"))
+        spell = factories.CustodySpellFactory(
+            prisoner__prison_number=f"C{n:04d}AA", prison=prison, reception_date=d(-40 - n)
+        )
+        factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id=f"KW{n}", date=d(-8))
+    start, end = d(-70), d(6)
+
+    result = compliance.recompute(week_from=start, week_to=end)
+
+    assert result.mode == "rebuild"
+    assert result.prisoner_weeks == PrisonerWeek.objects.count() > 0
+    assert engine_rows(compliance.week_start(start), end) == reference(compliance.week_start(start), end)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_expr(c.relpartbound, c.oid),
+                   (SELECT array_agg(i.indexrelid::regclass::text ORDER BY i.indexrelid::regclass::text)
+                    FROM pg_index i
+                    WHERE i.indrelid = c.oid)
+            FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+            WHERE h.inhparent = 'keywork_prisoner_week'::regclass ORDER BY 1
+            """
+        )
+        partitions = cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'keywork_prisoner_week%%_new'")
+        (leftovers,) = cursor.fetchone()
+    assert [(name, bound) for name, bound, _ in partitions] == [
+        (f"keywork_prisoner_week_p{r}", f"FOR VALUES WITH (modulus 4, remainder {r})") for r in range(4)
+    ]
+    assert [indexes for _, _, indexes in partitions] == [
+        [f"keywork_prisoner_week_p{r}_by_prisoner", f"keywork_prisoner_week_p{r}_pkey"] for r in range(4)
+    ]
+    assert leftovers == 0
