@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import statistics
 import subprocess
@@ -46,7 +47,14 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="12 prisons, 8,500 prisoners (a quick check)")
     parser.add_argument("--end", default="2026-11-22")
     parser.add_argument("--no-load", action="store_true", help="reuse the estate already loaded")
+    parser.add_argument("--fresh-on-dashboard", type=int, metavar="SESSION_ID", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fresh_on_dashboard:
+        import django
+
+        django.setup()
+        fresh_on_dashboard(args.fresh_on_dashboard, dt.date.fromisoformat(args.end))
+        return
     prisons, prisoners, weeks = (12, 8500, 52) if args.small else (120, 85000, 52)
     ensure_database(os.environ["DATABASE_URL"])
 
@@ -79,7 +87,10 @@ def main() -> None:
     lines = sum(len(f.read_bytes().splitlines()) - 1 for f in out.glob("*.csv"))
     if not args.no_load:
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE omic_prison, omic_prisoner CASCADE")
+            # an empty database: the estate and the weeks computed from it
+            cur.execute(
+                "TRUNCATE omic_prison, omic_prisoner, keywork_prison_week, keywork_prisoner_week CASCADE"
+            )
         connection.close()
     for label in () if args.no_load else ("load_omic, empty database", "load_omic again (changes nothing)"):
         started = time.perf_counter()
@@ -138,10 +149,20 @@ def main() -> None:
         )
     )
 
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    measured = subprocess.run(
+        [sys.executable, __file__, "--end", args.end, "--fresh-on-dashboard", str(session.pk)],
+        env={**os.environ, "REDIS_URL": redis_url},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    timings = json.loads(next(line for line in measured.stdout.splitlines() if line.startswith("[")))
     rows.append(
         (
             "session corrected to fresh on the dashboard, through a real Celery worker (median of 5)",
-            f"{statistics.median(fresh_on_dashboard(session, user, end)) * 1000:.0f} ms",
+            f"{statistics.median(timings) * 1000:.0f} ms",
         )
     )
 
@@ -151,26 +172,24 @@ def main() -> None:
         print(f"| {label} | {value} |")
 
 
-def fresh_on_dashboard(session, user, today: dt.date, times: int = 5) -> list[float]:
-    """Seconds from correcting a session (the service call, whose commit enqueues the
-    recompute) until its prison-week on the dashboard shows the new minutes, with a real
-    worker on Redis (BENCH_REDIS_URL) taking the task from a queue of the bench's own."""
+def fresh_on_dashboard(session_id: int, today: dt.date, times: int = 5) -> None:
+    """Print the seconds from correcting a session (the service call, whose commit enqueues
+    the recompute) until its prison-week on the dashboard shows the new minutes, with a real
+    worker on Redis taking the task from a queue of the bench's own. Runs in a process of its
+    own, started with REDIS_URL set, so that Celery is not eager here."""
     from django.conf import settings
 
     from keywork import compliance, services
-    from keywork.models import PrisonWeek
+    from keywork.models import PrisonWeek, Session
     from omic.celery import app
+    from omic.models import User
 
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     queue = f"bench-{os.getpid()}"
-    app.conf.broker_url = redis_url
-    app.conf.task_always_eager = False
     app.conf.task_routes = {"keywork.tasks.*": {"queue": queue}}
     app.amqp.flush_routes()
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "REDIS_URL": redis_url,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
     }
     worker = subprocess.Popen(
@@ -191,12 +210,15 @@ def fresh_on_dashboard(session, user, today: dt.date, times: int = 5) -> list[fl
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # the timings are this process's output
     )
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):
             if time.monotonic() > deadline:
                 raise RuntimeError("the Celery worker did not answer within 60 s")
+        session = Session.objects.get(pk=session_id)
+        user = User.objects.get(username="bench")
         week = compliance.week_start(session.date)
         timings = []
         for _ in range(times):
@@ -216,7 +238,7 @@ def fresh_on_dashboard(session, user, today: dt.date, times: int = 5) -> list[fl
                     raise RuntimeError("the dashboard did not change within 30 s")
                 time.sleep(0.005)
             timings.append(time.perf_counter() - started)
-        return timings
+        print(json.dumps(timings))
     finally:
         worker.terminate()
         worker.wait(10)
