@@ -176,7 +176,7 @@ _PRISON_WEEK_COLUMNS = (
 
 # The prison figures come from exact sums of the materialised prisoner rows (never from
 # rounded figures) plus every session recorded at the prison that week.
-_PRISON_WEEK_UPSERT = f"""
+_PRISON_WEEK_SELECT = f"""
 WITH {_STATUS},
 pw AS (
     SELECT prison_id, week_start, count(*) AS prisoners, sum(custody_days) AS custody_days,
@@ -216,23 +216,37 @@ nh AS (
       AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
     GROUP BY 1, 2
 )
-INSERT INTO keywork_prison_week ({_PRISON_WEEK_COLUMNS})
-SELECT ps.prison_id, ps.week_start, cardinality(ps.suspension_reasons) = 0, ps.suspension_reasons,
-       ps.band3_in_post, ps.band3_in_post_fte, ps.band3_untrained, ps.band3_benchmark_fte,
-       COALESCE(pw.prisoners, 0), COALESCE(pw.custody_days, 0), COALESCE(pw.entitled_sevenths, 0),
-       COALESCE(se.delivered_minutes, 0), COALESCE(se.sessions, 0), COALESCE(se.prisoners_seen, 0),
-       COALESCE(pw.met, 0), COALESCE(pw.at_week_end, 0), COALESCE(pw.with_key_worker, 0),
-       COALESCE(nh.refused, 0), COALESCE(nh.unavailable, 0), COALESCE(nh.redeployed, 0),
-       COALESCE(nh.other, 0), now()
+SELECT ps.prison_id, ps.week_start, cardinality(ps.suspension_reasons) = 0 AS key_work_enabled,
+       ps.suspension_reasons, ps.band3_in_post, ps.band3_in_post_fte, ps.band3_untrained,
+       ps.band3_benchmark_fte,
+       COALESCE(pw.prisoners, 0) AS prisoners, COALESCE(pw.custody_days, 0) AS custody_days,
+       COALESCE(pw.entitled_sevenths, 0) AS entitled_sevenths,
+       COALESCE(se.delivered_minutes, 0) AS delivered_minutes, COALESCE(se.sessions, 0) AS sessions,
+       COALESCE(se.prisoners_seen, 0) AS prisoners_seen, COALESCE(pw.met, 0) AS prisoners_met_entitlement,
+       COALESCE(pw.at_week_end, 0) AS prisoners_at_week_end,
+       COALESCE(pw.with_key_worker, 0) AS prisoners_with_key_worker,
+       COALESCE(nh.refused, 0) AS not_held_prisoner_refused,
+       COALESCE(nh.unavailable, 0) AS not_held_prisoner_unavailable,
+       COALESCE(nh.redeployed, 0) AS not_held_staff_redeployed, COALESCE(nh.other, 0) AS not_held_other,
+       now() AS computed_at
 FROM prison_status ps
 LEFT JOIN pw ON pw.prison_id = ps.prison_id AND pw.week_start = ps.week_start
 LEFT JOIN se ON se.prison_id = ps.prison_id AND se.week_start = ps.week_start
 LEFT JOIN nh ON nh.prison_id = ps.prison_id AND nh.week_start = ps.week_start
-ON CONFLICT (prison_id, week_start) DO UPDATE SET
-""" + ",\n".join(
-    f"    {col} = EXCLUDED.{col}"
+"""
+
+_PRISON_WEEK_ON_CONFLICT = "ON CONFLICT (prison_id, week_start) DO UPDATE SET " + ", ".join(
+    f"{col} = EXCLUDED.{col}"
     for col in (c.strip() for c in _PRISON_WEEK_COLUMNS.split(","))
     if col not in ("prison_id", "week_start")
+)
+
+_PRISON_WEEK_UPSERT = "\n".join(
+    (
+        f"INSERT INTO keywork_prison_week ({_PRISON_WEEK_COLUMNS})",
+        _PRISON_WEEK_SELECT,
+        _PRISON_WEEK_ON_CONFLICT,
+    )
 )
 
 
@@ -293,11 +307,11 @@ def recompute(
         if rebuild:
             # Connections of their own see only committed rows: in a caller's transaction
             # (a test's, say) the partitions are built here, one after another.
-            prisoner_rows = _rebuild_prisoner_weeks(cursor, params, parallel=not in_callers_transaction)
+            prisoner_rows, prison_rows = _rebuild(cursor, params, parallel=not in_callers_transaction)
         else:
             prisoner_rows = _replace_prisoner_weeks(cursor, params)
-        cursor.execute(_PRISON_WEEK_UPSERT.format(prisoner_week_table="keywork_prisoner_week"), params)
-        prison_rows = cursor.rowcount
+            cursor.execute(_PRISON_WEEK_UPSERT.format(prisoner_week_table="keywork_prisoner_week"), params)
+            prison_rows = cursor.rowcount
     return RecomputeResult(
         prison_weeks=prison_rows,
         prisoner_weeks=prisoner_rows,
@@ -313,29 +327,39 @@ def _all_prison_codes(cursor) -> list[str]:
 
 def _replace_prisoner_weeks(cursor, params: dict) -> int:
     """Bring the range's rows up to date, writing only what changed: most nightly runs
-    change little, and unchanged rows cost a comparison rather than a delete and an insert
-    (with their index entries and dead tuples). Returns the prisoner-weeks computed."""
-    key = "t.prison_id = f.prison_id AND t.week_start = f.week_start AND t.prisoner_id = f.prisoner_id"
-    values = [c.strip() for c in _PRISONER_WEEK_COLUMNS.split(",")][3:]
+    change little, and an unchanged row then costs a comparison, not a write (an upsert
+    that finds nothing to change still locks, and so writes, every row it meets). Returns
+    the prisoner-weeks computed."""
+    columns = [c.strip() for c in _PRISONER_WEEK_COLUMNS.split(",")]
+    key, values = columns[:3], columns[3:]
+    old, new = (", ".join(f"{side}.{c}" for c in values) for side in ("e", "f"))
+    differs = f"({old}) IS DISTINCT FROM ({new})"
     cursor.execute(
         f"""
         WITH fresh AS MATERIALIZED ({_PRISONER_WEEK_SELECT}),
+        existing AS MATERIALIZED (
+            SELECT {_PRISONER_WEEK_COLUMNS} FROM keywork_prisoner_week
+            WHERE week_start BETWEEN %(from)s::date AND %(to)s::date
+              AND (%(prisons)s::text[] IS NULL OR prison_id = ANY(%(prisons)s::text[]))
+              AND (%(prisoners)s::text[] IS NULL OR prisoner_id = ANY(%(prisoners)s::text[]))
+        ),
+        changed AS MATERIALIZED (
+            -- new rows, rows whose figures differ, and rows that no longer apply (a spell or
+            -- session corrected or deleted): the rest are left alone
+            SELECT {", ".join(f"f.{c}" for c in columns)}, {", ".join(f"e.{c} AS old_{c}" for c in key)}
+            FROM fresh f FULL JOIN existing e ON {" AND ".join(f"e.{c} = f.{c}" for c in key)}
+            WHERE f.prison_id IS NULL OR e.prison_id IS NULL OR {differs}
+        ),
         gone AS (
-            -- rows that no longer apply: a spell or session corrected or deleted
-            DELETE FROM keywork_prisoner_week t
-            WHERE t.week_start BETWEEN %(from)s::date AND %(to)s::date
-              AND (%(prisons)s::text[] IS NULL OR t.prison_id = ANY(%(prisons)s::text[]))
-              AND (%(prisoners)s::text[] IS NULL OR t.prisoner_id = ANY(%(prisoners)s::text[]))
-              AND NOT EXISTS (SELECT 1 FROM fresh f WHERE {key})
+            DELETE FROM keywork_prisoner_week t USING changed c
+            WHERE c.prison_id IS NULL AND {" AND ".join(f"t.{k} = c.old_{k}" for k in key)}
             RETURNING 1
         ),
         written AS (
             INSERT INTO keywork_prisoner_week AS t ({_PRISONER_WEEK_COLUMNS})
-            SELECT {_PRISONER_WEEK_COLUMNS} FROM fresh
+            SELECT {_PRISONER_WEEK_COLUMNS} FROM changed WHERE prison_id IS NOT NULL
             ON CONFLICT (prison_id, week_start, prisoner_id) DO UPDATE
             SET {", ".join(f"{c} = EXCLUDED.{c}" for c in values)}
-            WHERE ({", ".join(f"t.{c}" for c in values)})
-                  IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in values)})
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM written), (SELECT count(*) FROM gone)
@@ -366,21 +390,25 @@ def _partition_prisons(cursor) -> list[list[str]]:
     return [list(codes) for _, codes in cursor.fetchall()]
 
 
-def _rebuild_prisoner_weeks(cursor, params: dict, *, parallel: bool) -> int:
-    """Write each partition afresh as a new table, then swap the new tables in: far cheaper
-    than rewriting millions of rows in place. With `parallel`, the partitions are built
-    at once on connections of their own (committed as unattached tables, invisible to
-    readers) while this transaction holds the rebuild lock; the swap is in this
-    transaction, so readers see the old weeks or the new, never a mixture."""
+def _rebuild(cursor, params: dict, *, parallel: bool) -> tuple[int, int]:
+    """Write each partition afresh as a new table, with its prisons' prison-week figures
+    beside it, then swap the new tables in: far cheaper than rewriting millions of rows in
+    place. With `parallel`, the partitions are built at once on connections of their own
+    (committed as unattached tables, invisible to readers) while this transaction holds the
+    rebuild lock; the swap is in this transaction, so readers see the old weeks or the new,
+    never a mixture. Returns the prisoner-weeks and prison-weeks computed."""
     prisons = _partition_prisons(cursor)
-    jobs = [(part, {**params, "prisons": prisons[part]}) for part in range(PARTITIONS)]
+    # largest first, so that the last to finish is a small one
+    jobs = sorted(
+        ((part, {**params, "prisons": prisons[part]}) for part in range(PARTITIONS)),
+        key=lambda job: -len(job[1]["prisons"]),
+    )
     if parallel:
         with ThreadPoolExecutor(max_workers=settings.COMPLIANCE_REBUILD_WORKERS) as pool:
             rows = sum(pool.map(lambda job: _build_partition_apart(*job), jobs))
     else:
-        rows = 0
-        for part, part_params in jobs:
-            rows += _build_partition(cursor, part, part_params)
+        rows = sum(_build_partition(cursor, part, part_params) for part, part_params in jobs)
+    prison_rows = 0
     for part in range(PARTITIONS):
         name = PARTITION.format(part)
         cursor.execute(f"ALTER TABLE keywork_prisoner_week DETACH PARTITION {name}")
@@ -392,16 +420,26 @@ def _rebuild_prisoner_weeks(cursor, params: dict, *, parallel: bool) -> int:
             f"ALTER TABLE keywork_prisoner_week ATTACH PARTITION {name} "
             f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {part})"
         )
-    return rows
+        cursor.execute(
+            f"INSERT INTO keywork_prison_week ({_PRISON_WEEK_COLUMNS}) "
+            f"SELECT {_PRISON_WEEK_COLUMNS} FROM {name}_new_prison_week {_PRISON_WEEK_ON_CONFLICT}"
+        )
+        prison_rows += cursor.rowcount
+        cursor.execute(f"DROP TABLE {name}_new_prison_week")
+    return rows, prison_rows
 
 
 def _build_partition_apart(part: int, params: dict) -> int:
     """_build_partition in a thread, on a connection of its own."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # The partitions are the parallelism: PostgreSQL's own workers on top would only
+            # contend for the same cores.
             cursor.execute(
                 "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
-                "SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL enable_mergejoin = off"
+                "SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL enable_mergejoin = off; "
+                "SET LOCAL max_parallel_workers_per_gather = 0; "
+                "SET LOCAL max_parallel_maintenance_workers = 0"
             )
             return _build_partition(cursor, part, params)
     finally:
@@ -410,7 +448,7 @@ def _build_partition_apart(part: int, params: dict) -> int:
 
 def _build_partition(cursor, part: int, params: dict) -> int:
     """One partition's prisons: the range's weeks computed, other weeks carried across,
-    then its primary key and index, and statistics for the aggregation that follows."""
+    then its primary key, index and statistics, and its prisons' prison-week figures."""
     name = PARTITION.format(part)
     # a rebuild that failed part-way may have left its new table behind
     cursor.execute(f"DROP TABLE IF EXISTS {name}_new")
@@ -444,6 +482,12 @@ def _build_partition(cursor, part: int, params: dict) -> int:
     cursor.execute(f"CREATE INDEX {name}_new_by_prisoner ON {name}_new (prisoner_id, week_start)")
     # Aggregating straight after a bulk write needs fresh statistics.
     cursor.execute(f"ANALYZE {name}_new")
+    cursor.execute(f"DROP TABLE IF EXISTS {name}_new_prison_week")
+    cursor.execute(
+        f"CREATE TABLE {name}_new_prison_week AS "
+        + _PRISON_WEEK_SELECT.format(prisoner_week_table=f"{name}_new"),
+        params,
+    )
     return rows
 
 

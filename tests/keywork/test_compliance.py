@@ -433,7 +433,7 @@ def test_a_rebuild_outside_a_transaction_builds_the_partitions_at_once(transacti
             """
         )
         partitions = cursor.fetchall()
-        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'keywork_prisoner_week%%_new'")
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'keywork_prisoner_week%%\\_new%%'")
         (leftovers,) = cursor.fetchone()
     assert [(name, bound) for name, bound, _ in partitions] == [
         (f"keywork_prisoner_week_p{r}", f"FOR VALUES WITH (modulus 4, remainder {r})") for r in range(4)
@@ -442,3 +442,38 @@ def test_a_rebuild_outside_a_transaction_builds_the_partitions_at_once(transacti
         [f"keywork_prisoner_week_p{r}_by_prisoner", f"keywork_prisoner_week_p{r}_pkey"] for r in range(4)
     ]
     assert leftovers == 0
+
+
+def _row_versions():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prisoner_id, week_start, xmin::text FROM keywork_prisoner_week")
+        return {(p, w): x for p, w, x in cursor.fetchall()}
+
+
+def test_a_recompute_rewrites_only_the_rows_that_changed(prison):
+    """The nightly path compares before it writes: an unchanged prisoner-week keeps its row
+    version; a changed one is rewritten, a new one added and one that no longer applies
+    removed."""
+    _, changes, leaves = (
+        factories.CustodySpellFactory(prisoner__prison_number=n, prison=prison, reception_date=d(-20))
+        for n in ("D1111AA", "D2222AA", "D3333AA")
+    )
+    run(MON - dt.timedelta(days=7))
+    run()
+    before = _row_versions()
+
+    factories.SessionFactory(prisoner=changes.prisoner, prison=prison, key_worker_id="KW1", date=d(1))
+    leaves.delete()
+    newcomer = factories.CustodySpellFactory(
+        prisoner__prison_number="D4444AA", prison=prison, reception_date=d(2)
+    )
+    compliance.recompute(week_from=MON - dt.timedelta(days=7), week_to=MON)
+    after = _row_versions()
+
+    assert after[("D1111AA", MON)] == before[("D1111AA", MON)]
+    assert after[("D2222AA", MON - dt.timedelta(days=7))] == before[("D2222AA", MON - dt.timedelta(days=7))]
+    assert after[("D2222AA", MON)] != before[("D2222AA", MON)]
+    assert ("D3333AA", MON) not in after and (newcomer.prisoner_id, MON) in after
+    assert engine_rows(MON - dt.timedelta(days=7), SUN) == reference(MON - dt.timedelta(days=7), SUN)
