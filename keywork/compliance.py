@@ -4,10 +4,10 @@ Set-based SQL over the estate; no Python loop per prisoner or session. Entitleme
 exact as integer sevenths of a minute (45 × custody days) and rounded only on output.
 
 Three paths, one set of SQL fragments:
-- a prisoner's few rows (a session or allocation write): delete and re-insert just them,
-  then re-aggregate the prison-week from the materialised rows;
-- a few weeks (nightly reconciliation, a loaded file): compute the range and write only the
-  rows that changed (new, different or gone);
+- a prisoner's few rows (a session or allocation write) and
+- a few weeks of every prison (nightly reconciliation, a loaded file): compute them, compare
+  with what is stored and write only the rows that changed (new, different or gone), then
+  re-aggregate the prison-weeks from the materialised rows;
 - many weeks (the full-year rebuild): keywork_prisoner_week is hash-partitioned by prison,
   and each partition is built afresh with CREATE TABLE AS, indexed, analysed and swapped in;
   the partitions are built at once on connections of their own (COMPLIANCE_REBUILD_WORKERS).
