@@ -195,7 +195,7 @@ def _insert_sessions(ctx: LoadContext, fields: str) -> int:
         INSERT INTO {SESSION} (source, session_id, {fields}, notes, recorded_at, updated_at, deleted_reason)
         SELECT {EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)}, '', now(), now(), ''
         FROM ({_SESSION_SOURCE}) s
-        ORDER BY s.date, s.prison_id
+        ORDER BY s.date
         """
     )
 
