@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from omic import selectors
+from omic.models import StaffMember
 from tests import factories
 from tests.factories import TEST_PASSWORD
 
@@ -196,3 +197,59 @@ def test_sign_out(browser_page, demo):
     assert page.url.endswith("/login/")
     page.goto("/")
     assert "/login/" in page.url
+
+
+def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert_accessible, monkeypatch):
+    """The admin sees caseloads against capacity, then allocates through the allocation page."""
+    # No worker reads the broker here: publishing the recomputes would only leave them queued
+    # (and build Celery's cached router before the worker test sets its own queue).
+    monkeypatch.setattr("keywork.tasks._enqueue", lambda *args, **kwargs: None)
+    leeds = demo["admin"].prisons.get(code="LEI")
+    oliver = StaffMember.objects.get(staff_id="LEI000")  # part time
+    oliver.key_worker_capacity = 3
+    oliver.save()
+    for n in range(4):  # one more than Oliver's capacity: loaded from the extract, over capacity
+        factories.KeyWorkerAllocationFactory(
+            prisoner_id=f"A{n:04d}BC",
+            prison=leeds,
+            key_worker=oliver,
+            start_date=TODAY - dt.timedelta(days=20),
+        )
+    untrained = StaffMember.objects.get(staff_id="LEI004")
+    factories.KeyWorkerAllocationFactory(
+        prisoner_id="A0004BC", prison=leeds, key_worker=untrained, start_date=TODAY - dt.timedelta(days=20)
+    )
+    page = browser_page
+    sign_in(page, "admin")
+    page.goto("/prisons/LEI/key-workers/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Key workers"
+    assert page.locator(".app-shortfall", has_text="1 over").count() == 1
+    assert "20 prisoners need a key worker" in page.locator(".govuk-inset-text").inner_text()
+    assert_styled(page)
+    screenshot(page, "prison-key-workers")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Allocate key workers").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Allocate key workers"
+    screenshot(page, "prison-allocate")
+    assert_accessible(page)
+
+    # A refused allocation: Oliver is over capacity.
+    page.get_by_label("Prison number").first.fill("A0010BC")
+    page.get_by_label("Key worker", exact=True).select_option("LEI000")
+    page.get_by_role("button", name="Allocate key worker").click()
+    page.wait_for_load_state("networkidle")
+    summary = page.locator(".govuk-error-summary")
+    assert "Key worker LEI000 has a full caseload" in summary.inner_text()
+    assert page.title().startswith("Error: Allocate key workers")
+    screenshot(page, "prison-allocate-error")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Confirm these allocations").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        "key worker allocations confirmed" in page.locator(".govuk-notification-banner--success").inner_text()
+    )
+    screenshot(page, "prison-allocate-confirmed")
+    assert_accessible(page)

@@ -34,6 +34,9 @@ def celery_worker_process(transactional_db):
     routes = app.conf.task_routes
     app.conf.task_routes = {"keywork.tasks.*": {"queue": queue}}
     app.amqp.flush_routes()
+    # Celery keeps the router it first built: a task sent by an earlier test would
+    # otherwise leave this one routing to the default queue.
+    app.amqp.router = app.amqp.Router()
     worker = [sys.executable, "-m", "celery", "-A", "omic", "worker", "--pool=solo", "--loglevel=WARNING"]
     proc = subprocess.Popen(
         [*worker, "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue],
@@ -52,6 +55,7 @@ def celery_worker_process(transactional_db):
     finally:
         app.conf.task_routes = routes
         app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
         proc.terminate()
         try:
             proc.wait(10)

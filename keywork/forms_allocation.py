@@ -1,0 +1,174 @@
+"""The allocation page's forms (GOV.UK via crispy-forms-gds): allocate or reallocate a key worker,
+end an allocation, and confirm the auto-allocation proposal. They turn what was typed into the
+prison's own objects; keywork.services validates the rest, writes and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from keywork import auto_allocation, selectors_allocation
+from keywork.auto_allocation import Proposal
+from keywork.services import REASON_MAX_LENGTH
+from omic.models import Prison, StaffMember
+
+PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
+PLACED_RULES = frozenset(selectors_allocation.RULES)
+
+
+class PrisonNumberField(forms.CharField):
+    """A prison number as people type it: spaces and lower case are forgiven."""
+
+    def to_python(self, value):
+        return re.sub(r"\s+", "", super().to_python(value)).upper()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not PRISON_NUMBER.match(value):
+            raise ValidationError("Enter a prison number in the right format, like A1234BC")
+
+
+class AllocationKeyWorkerField(forms.ModelChoiceField):
+    """Each key worker with their caseload, and why they cannot take a prisoner if they cannot."""
+
+    def label_from_instance(self, obj: StaffMember) -> str:
+        label = f"{obj.first_name} {obj.last_name} ({obj.staff_id}) – {obj.caseload} of {obj.capacity}"
+        codes = selectors_allocation.not_eligible_codes(
+            in_post=obj.in_post,
+            trained=obj.trained,
+            status=obj.status,
+            caseload=obj.caseload,
+            capacity=obj.capacity,
+        )
+        if codes:
+            label += ", " + ", ".join(selectors_allocation.NOT_ELIGIBLE_REASONS[code] for code in codes)
+        return label
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class AllocateForm(forms.Form):
+    """Allocate a key worker to a prisoner from today; a current allocation is ended (reallocation)."""
+
+    prisoner = PrisonNumberField(
+        label="Prison number",
+        help_text="For example, A1234BC",
+        error_messages={"required": "Enter the prison number of the prisoner who needs a key worker"},
+    )
+    key_worker = AllocationKeyWorkerField(
+        queryset=None,
+        label="Key worker",
+        help_text="Caseload of capacity today",
+        empty_label="Choose a key worker",
+        error_messages={
+            "required": "Choose the key worker to allocate",
+            "invalid_choice": "Choose a key worker in post at this prison",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="For example, new arrival, or moved to another wing. It is kept in the audit record.",
+        required=False,
+    )
+
+    def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prison, self.on = prison, on
+        self.fields["key_worker"].queryset = selectors_allocation.key_worker_choices(prison, on)
+        self.helper = _helper(
+            Field.text("prisoner", field_width=Fixed.TEN),
+            Field.select("key_worker", css_class="govuk-!-width-full"),
+            Field.text("reason"),
+            Submit("submit", "Allocate key worker", css_id="allocate-submit"),
+        )
+
+    def clean_prisoner(self):
+        number = self.cleaned_data["prisoner"]
+        prisoner = selectors_allocation.prisoner_in_custody(self.prison, self.on, number)
+        if prisoner is None:
+            raise ValidationError(
+                f"{number} is not in custody at {self.prison.name} today: check the prison number"
+            )
+        return prisoner
+
+
+class EndAllocationForm(forms.Form):
+    """End a prisoner's current key worker allocation today (the first day without them)."""
+
+    prisoner = PrisonNumberField(
+        label="Prison number",
+        help_text="For example, A1234BC",
+        error_messages={"required": "Enter the prison number of the prisoner whose allocation ends"},
+    )
+    # Required here as in the service, so both fields' problems show on the first submit.
+    reason = forms.CharField(
+        label="Reason",
+        help_text="For example, key worker on long-term sick leave",
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the reason the allocation is ending",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer: shorten it",
+        },
+    )
+
+    def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prison, self.on = prison, on
+        self.helper = _helper(
+            Field.text("prisoner", field_width=Fixed.TEN),
+            Field.text("reason"),
+            Submit("submit", "End allocation", css_id="end-submit", css_class="govuk-button--warning"),
+        )
+
+    def clean_prisoner(self):
+        number = self.cleaned_data["prisoner"]
+        allocation = selectors_allocation.allocation_at(self.prison, self.on, number)
+        if allocation is None:
+            raise ValidationError(
+                f"{number} has no key worker at {self.prison.name} today: check the prison number"
+            )
+        return allocation
+
+
+class ConfirmAllocationsForm(forms.Form):
+    """The proposal the admin reviewed, carried in one hidden field (one field, not one per prisoner,
+    so a large prison stays under Django's limit on the number of fields). The service checks every
+    proposal again, so a stale or altered one is refused, never saved."""
+
+    proposals = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def encode(proposals: list[Proposal]) -> str:
+        return json.dumps([[p.prison_number, p.staff_id, p.reason] for p in proposals if p.placed])
+
+    def clean_proposals(self) -> list[Proposal]:
+        unreadable = ValidationError(
+            "The proposal could not be read: review the proposal below and confirm it again"
+        )
+        try:
+            rows = json.loads(self.cleaned_data["proposals"] or "[]")
+        except ValueError:
+            raise unreadable from None
+        if not isinstance(rows, list):
+            raise unreadable
+        proposals = []
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 3 and all(isinstance(item, str) for item in row)):
+                raise unreadable
+            number, staff_id, rule = row
+            if not PRISON_NUMBER.match(number) or not staff_id or rule not in PLACED_RULES:
+                raise unreadable
+            proposals.append(auto_allocation.Proposal(number, staff_id, rule))
+        return proposals

@@ -1,0 +1,192 @@
+"""The key workers page (caseloads against capacity) and the allocation page (allocate, reallocate,
+end allocations, confirm auto-allocation).
+
+Views stay thin: omic.access decides scope (404 outside it, 403 for a role that may not),
+keywork.selectors_allocation reads, keywork.services writes (validated and audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from operator import attrgetter
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+
+from keywork import selectors_allocation, services
+from keywork.eligibility import long_date
+from keywork.forms_allocation import AllocateForm, ConfirmAllocationsForm, EndAllocationForm
+from omic import access, selectors
+from omic.access import Action
+from omic.models import Prison
+from omic.views import csv_response, wants_csv
+
+# One row per key worker, as on the page; reasons are codes of NOT_ELIGIBLE_REASONS joined by ";".
+KEY_WORKER_CSV_COLUMNS: dict[str, Callable] = {
+    "staff_id": attrgetter("staff_id"),
+    "first_name": attrgetter("first_name"),
+    "last_name": attrgetter("last_name"),
+    "prison_code": attrgetter("prison_code"),
+    "wing_code": attrgetter("wing_code"),
+    "status": attrgetter("status"),
+    "in_post": attrgetter("in_post"),
+    "key_worker_trained_on": attrgetter("key_worker_trained_on"),
+    "trained": attrgetter("trained"),
+    "capacity": attrgetter("capacity"),
+    "caseload": attrgetter("caseload"),
+    "remaining_capacity": attrgetter("remaining"),
+    "eligible": attrgetter("eligible"),
+    "not_eligible_reasons": lambda row: ";".join(row.not_eligible),
+}
+
+
+def key_workers(request: HttpRequest, code: str) -> HttpResponse:
+    """Every key worker at the prison today: caseload against capacity, and who may take more."""
+    user = request.user
+    prison = access.prison_for(user, code, Action.VIEW_PRISON)
+    today = selectors.today()
+    rows = selectors_allocation.key_worker_rows(prison, today)
+    if wants_csv(request):
+        return csv_response(
+            f"{prison.code}-key-workers-{today.isoformat()}.csv", KEY_WORKER_CSV_COLUMNS, rows
+        )
+    context = {
+        "prison": prison,
+        "rows": rows,
+        "eligible": sum(row.eligible for row in rows),
+        "over_capacity": sum(row.over_capacity for row in rows),
+        "needs": selectors_allocation.needs_key_worker_counts(prison, today),
+        "may_allocate": access.may(user, Action.ALLOCATE),
+        "today": today,
+    }
+    return render(request, "keywork/key_workers.html", context)
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    """Each message beside its field when the form has it; at the top of the summary otherwise
+    (e.g. a start or end date, which is always today on this page)."""
+    for field, field_messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def _allocate(request: HttpRequest, form: AllocateForm) -> bool:
+    if not form.is_valid():
+        return False
+    prisoner, key_worker = form.cleaned_data["prisoner"], form.cleaned_data["key_worker"]
+    try:
+        services.allocate_key_worker(
+            allocated_by=request.user,
+            prisoner=prisoner,
+            prison=form.prison,
+            key_worker=key_worker,
+            start_date=form.on,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    messages.success(
+        request,
+        f"{key_worker.full_name} ({key_worker.staff_id}) is now the key worker of "
+        f"{prisoner.first_name} {prisoner.last_name} ({prisoner.prison_number}) from {long_date(form.on)}.",
+    )
+    return True
+
+
+def _end(request: HttpRequest, form: EndAllocationForm) -> bool:
+    if not form.is_valid():
+        return False
+    allocation = form.cleaned_data["prisoner"]
+    try:
+        services.deallocate_key_worker(
+            by=request.user, allocation=allocation, end_date=form.on, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    prisoner = allocation.prisoner
+    messages.success(
+        request,
+        f"{prisoner.first_name} {prisoner.last_name} ({prisoner.prison_number}) no longer has "
+        f"{allocation.key_worker.full_name} as key worker from {long_date(form.on)}: "
+        "they now need a key worker.",
+    )
+    return True
+
+
+def _confirm(request: HttpRequest, form: ConfirmAllocationsForm, prison: Prison, today: dt.date) -> list[str]:
+    """Save the reviewed proposal; the problems to show when it is refused (nothing is saved then)."""
+    if not form.is_valid():
+        return [message for field_messages in form.errors.values() for message in field_messages]
+    try:
+        created = services.confirm_allocations(
+            prison=prison, on=today, confirmed_by=request.user, proposals=form.cleaned_data["proposals"]
+        )
+    except ValidationError as error:
+        return [message for field_messages in error.message_dict.values() for message in field_messages]
+    if created:
+        count = len(created)
+        messages.success(request, f"{count} key worker allocation{'s' if count != 1 else ''} confirmed.")
+    else:
+        # Confirming twice (or a proposal another admin confirmed first) changes nothing.
+        messages.info(request, "Nothing changed: every prisoner in the proposal already has a key worker.")
+    return []
+
+
+FORMS = ("allocate", "end", "confirm")
+
+
+def allocate(request: HttpRequest, code: str) -> HttpResponse:
+    """Prisoners who need a key worker, a form to allocate, reallocate or end an allocation, and
+    the auto-allocation proposal to confirm. Everything starts (or ends) today."""
+    user = request.user
+    prison = access.prison_for(user, code, Action.ALLOCATE)
+    today = selectors.today()
+    submitted = request.POST.get("form") if request.method == "POST" else None
+    if request.method == "POST" and submitted not in FORMS:
+        return HttpResponseBadRequest("Unknown form", content_type="text/plain; charset=utf-8")
+    # Links from the table fill in the prison number of the prisoner chosen.
+    initial = {"prisoner": request.GET.get("prisoner", "")}
+    allocate_form = AllocateForm(
+        request.POST if submitted == "allocate" else None,
+        prefix="allocate",
+        initial=initial,
+        prison=prison,
+        on=today,
+    )
+    end_form = EndAllocationForm(
+        request.POST if submitted == "end" else None, prefix="end", initial=initial, prison=prison, on=today
+    )
+    confirm_errors: list[str] = []
+    if submitted == "allocate" and _allocate(request, allocate_form):
+        return redirect("keywork:allocate", prison.code)
+    if submitted == "end" and _end(request, end_form):
+        return redirect("keywork:allocate", prison.code)
+    if submitted == "confirm":
+        confirm_errors = _confirm(request, ConfirmAllocationsForm(request.POST), prison, today)
+        if not confirm_errors:
+            return redirect("keywork:allocate", prison.code)
+
+    page = selectors_allocation.allocation_page(prison, today)
+    # Always the proposal as it stands now: a refused one is not offered again.
+    confirm_form = ConfirmAllocationsForm(
+        initial={"proposals": ConfirmAllocationsForm.encode(page.proposals)}
+    )
+    error_form = {"allocate": allocate_form, "end": end_form}.get(submitted)
+    context = {
+        "prison": prison,
+        "page": page,
+        "allocate_form": allocate_form,
+        "end_form": end_form,
+        "confirm_form": confirm_form,
+        "error_form": error_form if error_form is not None and error_form.errors else None,
+        "confirm_errors": confirm_errors,
+        "today": today,
+    }
+    return render(request, "keywork/allocate.html", context)
