@@ -250,6 +250,18 @@ _PRISON_WEEK_UPSERT = "\n".join(
 )
 
 
+# For the estate-wide paths (not a prisoner's few rows): an estate's weeks hash and index in
+# memory rather than spilling to disk. The prison-week staffing is a materialised CTE the
+# planner cannot estimate, so joining it makes every later row estimate far too low, and
+# the planner would then sort millions of rows on their text keys to merge-join, or probe
+# an index once per row; hashing is the better plan at this scale every time. (The status
+# CTE's lateral look-ups still run as nested loops, the only plan they have.)
+_ESTATE_SETTINGS = (
+    "SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'; "
+    "SET LOCAL enable_mergejoin = off; SET LOCAL enable_nestloop = off"
+)
+
+
 def _params(prison_ids, week_from, week_to, prisoner_ids) -> dict:
     return {
         "from": week_from,
@@ -293,14 +305,7 @@ def recompute(
         # JIT compilation costs more than it saves on these plans, small or large.
         cursor.execute("SET LOCAL jit = off")
         if prisoner_ids is None:
-            # An estate's weeks hash and index in memory rather than spilling to disk. The
-            # prison-week staffing is a materialised CTE the planner cannot estimate, so it
-            # would sort millions of rows on their text keys to merge-join it; hashing the
-            # few thousand prison-weeks is always cheaper.
-            cursor.execute(
-                "SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'; "
-                "SET LOCAL enable_mergejoin = off"
-            )
+            cursor.execute(_ESTATE_SETTINGS)
         _lock(
             cursor, None if rebuild else list(_all_prison_codes(cursor) if prison_ids is None else prison_ids)
         )
@@ -436,11 +441,10 @@ def _build_partition_apart(part: int, params: dict) -> int:
             # The partitions are the parallelism: PostgreSQL's own workers on top would only
             # contend for the same cores.
             cursor.execute(
-                "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
-                "SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL enable_mergejoin = off; "
-                "SET LOCAL max_parallel_workers_per_gather = 0; "
+                "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
                 "SET LOCAL max_parallel_maintenance_workers = 0"
             )
+            cursor.execute(_ESTATE_SETTINGS)
             return _build_partition(cursor, part, params)
     finally:
         connection.close()
