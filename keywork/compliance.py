@@ -358,20 +358,19 @@ def _replace_prisoner_weeks(cursor, params: dict) -> int:
         gone AS (
             DELETE FROM keywork_prisoner_week t USING changed c
             WHERE c.prison_id IS NULL AND {" AND ".join(f"t.{k} = c.old_{k}" for k in key)}
-            RETURNING 1
         ),
         written AS (
             INSERT INTO keywork_prisoner_week AS t ({_PRISONER_WEEK_COLUMNS})
             SELECT {_PRISONER_WEEK_COLUMNS} FROM changed WHERE prison_id IS NOT NULL
             ON CONFLICT (prison_id, week_start, prisoner_id) DO UPDATE
             SET {", ".join(f"{c} = EXCLUDED.{c}" for c in values)}
-            RETURNING 1
         )
-        SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM written), (SELECT count(*) FROM gone)
+        -- (data-modifying CTEs run whether or not the final SELECT reads them)
+        SELECT count(*) FROM fresh
         """,
         params,
     )
-    computed, _written, _gone = cursor.fetchone()
+    (computed,) = cursor.fetchone()
     return computed
 
 
