@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 
+from omic import followups
 from omic.loading.signals import file_loaded
 
 # Files whose rows change custody days, staffing or benchmarks, and so the weekly figures.
@@ -19,4 +19,4 @@ def recompute_open_weeks_after_estate_load(sender, counts, **kwargs):
         return
     from keywork import tasks
 
-    transaction.on_commit(tasks.enqueue_reconcile_open_weeks)
+    followups.on_commit(tasks.enqueue_recomputes, tasks.RECONCILE)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.db.models import Min
 from django.utils import timezone
 
 from keywork import compliance
+from omic import followups
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,22 @@ def open_weeks(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return monday - compliance.WEEK, monday
 
 
+@dataclass(frozen=True)
+class Recompute:
+    """Weeks to recompute: one prison's (`prison_id`) or every prison's (None).
+    prisoner_ids narrows the prisoner rows rewritten; an empty tuple re-aggregates only the
+    prison figures."""
+
+    prison_id: str | None
+    week_from: dt.date
+    week_to: dt.date
+    prisoner_ids: tuple[str, ...] | None = None
+
+
+# Asked for by an estate file: end departed prisoners' allocations, recompute the open weeks.
+RECONCILE = "reconcile open weeks"
+
+
 def schedule_recompute(
     *, prison_id: str, days: Iterable[dt.date], prisoner_ids: Iterable[str] | None = None
 ) -> None:
@@ -43,8 +61,36 @@ def schedule_recompute(
     weeks = sorted({week_start(d) for d in days if d is not None})
     if not weeks:
         return
-    prisoners = sorted(set(prisoner_ids)) if prisoner_ids is not None else None
-    transaction.on_commit(lambda: _enqueue(prison_id, weeks[0], weeks[-1], prisoners))
+    prisoners = tuple(sorted(set(prisoner_ids))) if prisoner_ids is not None else None
+    followups.on_commit(enqueue_recomputes, Recompute(prison_id, weeks[0], weeks[-1], prisoners))
+
+
+def enqueue_recomputes(requests: list[Recompute | str]) -> None:
+    """Enqueue the fewest jobs that cover `requests` (one transaction's, or a whole extract
+    load's, gathered by omic.followups): the open-week reconciliation if asked for, one
+    estate job for the estate-wide ranges, then one job per prison for the weeks those leave."""
+    covered: list[tuple[dt.date, dt.date]] = []
+    if RECONCILE in requests:
+        enqueue_reconcile_open_weeks()
+        covered.append(open_weeks())
+    asked = [r for r in requests if isinstance(r, Recompute)]
+    estate = [r for r in asked if r.prison_id is None]
+    if estate:
+        first, last = min(r.week_from for r in estate), max(r.week_to for r in estate)
+        if covered and first < covered[0][0]:
+            # the reconciliation recomputes the open weeks; this job the weeks before them
+            _enqueue_estate(first, min(last, covered[0][0] - compliance.WEEK))
+        elif not covered or last > covered[0][1]:
+            _enqueue_estate(first, last)
+        covered.append((first, last))
+    by_prison: dict[str, list[Recompute]] = {}
+    for r in asked:
+        if r.prison_id is not None and not any(f <= r.week_from and r.week_to <= t for f, t in covered):
+            by_prison.setdefault(r.prison_id, []).append(r)
+    for prison_id, rs in by_prison.items():
+        narrowed = all(r.prisoner_ids is not None for r in rs)
+        prisoners = sorted({p for r in rs for p in r.prisoner_ids}) if narrowed else None
+        _enqueue(prison_id, min(r.week_from for r in rs), max(r.week_to for r in rs), prisoners)
 
 
 def _enqueue(prison_id: str, week_from: dt.date, week_to: dt.date, prisoner_ids: list[str] | None) -> None:
@@ -137,10 +183,10 @@ def schedule_recompute_ranges(ranges: Iterable[tuple[str, dt.date | None, dt.dat
     if len(clamped) >= ESTATE_WIDE_PRISONS:
         first = min(c[1] for c in clamped)
         last = max(c[2] for c in clamped)
-        transaction.on_commit(lambda: _enqueue_estate(first, last))
+        followups.on_commit(enqueue_recomputes, Recompute(None, first, last))
         return
     for prison_id, first, last in clamped:
-        schedule_recompute(prison_id=prison_id, days=[first, last])
+        followups.on_commit(enqueue_recomputes, Recompute(prison_id, first, last))
 
 
 def _enqueue_estate(week_from: dt.date, week_to: dt.date) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import DataError, IntegrityError, connection, transaction
 
-from omic import audit
+from omic import audit, followups
 from omic.loading import checks as shared_checks
 from omic.loading.columns import Column
 from omic.loading.context import RAW_TABLE, ROWS_TABLE, LoadContext
@@ -47,17 +47,20 @@ def load_extract(
     actor_name: str | None = None,
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Load whichever registered files exist in `directory`, in formats.md's order."""
+    """Load whichever registered files exist in `directory`, in formats.md's order. The
+    follow-up work the files ask for (the weekly figures recomputed) runs once, after the
+    last file, rather than after each."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder")
     report = LoadReport()
-    for kind in registered_kinds():
-        path = directory / kind.name
-        if path.is_file():
-            report.files.append(
-                load_file(path=path, kind=kind, actor=actor, actor_name=actor_name, progress=progress)
-            )
+    with followups.batch():
+        for kind in registered_kinds():
+            path = directory / kind.name
+            if path.is_file():
+                report.files.append(
+                    load_file(path=path, kind=kind, actor=actor, actor_name=actor_name, progress=progress)
+                )
     return report
 
 

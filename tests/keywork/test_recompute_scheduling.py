@@ -1,0 +1,104 @@
+"""Which recompute jobs are enqueued for what was asked: one transaction's requests, or a
+whole extract load's, gathered by omic.followups and merged into the fewest jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from keywork import compliance, tasks
+from keywork.models import PrisonWeek
+from keywork.tasks import RECONCILE, Recompute
+
+WEEK = dt.timedelta(weeks=1)
+
+
+@pytest.fixture
+def jobs(monkeypatch):
+    """The jobs enqueue_recomputes hands to Celery, in order (the broker is not the subject)."""
+    enqueued = []
+    monkeypatch.setattr(tasks, "enqueue_reconcile_open_weeks", lambda: enqueued.append(("reconcile",)))
+    monkeypatch.setattr(tasks, "_enqueue_estate", lambda f, t: enqueued.append(("estate", f, t)))
+    monkeypatch.setattr(tasks, "_enqueue", lambda p, f, t, ps: enqueued.append((p, f, t, ps)))
+    return enqueued
+
+
+OPEN_FROM, OPEN_TO = tasks.open_weeks()
+OLD = OPEN_FROM - 10 * WEEK
+
+CASES = {
+    "one prison, as asked": (
+        [Recompute("LEI", OLD, OLD, ("A1234BC",))],
+        [("LEI", OLD, OLD, ["A1234BC"])],
+    ),
+    "one prison asked twice: its weeks spanned, its prisoners joined": (
+        [Recompute("LEI", OLD, OLD, ("B2345CD",)), Recompute("LEI", OLD + WEEK, OLD + WEEK, ("A1234BC",))],
+        [("LEI", OLD, OLD + WEEK, ["A1234BC", "B2345CD"])],
+    ),
+    "a request for every prisoner widens the other to every prisoner": (
+        [Recompute("LEI", OLD, OLD, ("A1234BC",)), Recompute("LEI", OLD, OLD, None)],
+        [("LEI", OLD, OLD, None)],
+    ),
+    "prison figures only (no prisoners) stay narrow": (
+        [Recompute("LEI", OLD, OLD, ()), Recompute("LEI", OLD, OLD, ())],
+        [("LEI", OLD, OLD, [])],
+    ),
+    "two prisons, two jobs": (
+        [Recompute("LEI", OLD, OLD), Recompute("MDI", OLD, OLD)],
+        [("LEI", OLD, OLD, None), ("MDI", OLD, OLD, None)],
+    ),
+    "the reconciliation covers estate ranges and prisons within the open weeks": (
+        [RECONCILE, Recompute(None, OPEN_FROM, OPEN_TO), Recompute("LEI", OPEN_TO, OPEN_TO), RECONCILE],
+        [("reconcile",)],
+    ),
+    "an estate range reaching back: the reconciliation, then the weeks before the open ones": (
+        [Recompute(None, OLD, OPEN_TO), RECONCILE, Recompute("LEI", OLD, OLD)],
+        [("reconcile",), ("estate", OLD, OPEN_FROM - WEEK)],
+    ),
+    "estate ranges joined; a prison's weeks outside them kept": (
+        [Recompute(None, OLD, OLD + WEEK), Recompute(None, OLD + 2 * WEEK, OLD + 2 * WEEK),
+         Recompute("LEI", OLD + WEEK, OLD + WEEK), Recompute("MDI", OPEN_TO, OPEN_TO)],
+        [("estate", OLD, OLD + 2 * WEEK), ("MDI", OPEN_TO, OPEN_TO, None)],
+    ),
+}
+
+
+@pytest.mark.parametrize("requests, expected", CASES.values(), ids=CASES.keys())
+def test_requests_become_the_fewest_jobs_that_cover_them(jobs, requests, expected):
+    tasks.enqueue_recomputes(requests)
+    assert jobs == expected
+
+
+@pytest.fixture
+def eager_celery():
+    from omic.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.update(task_always_eager=True)  # run the jobs in-process, as the demo does
+    yield
+    app.conf.update(task_always_eager=eager)
+
+
+@pytest.mark.django_db(transaction=True)  # each file's transaction really commits
+def test_an_extract_load_recomputes_once_after_its_last_file(tmp_path, eager_celery, monkeypatch):
+    end = tasks.open_weeks()[1] - dt.timedelta(days=1)  # last Sunday: sessions in the open weeks
+    call_command("generate_estate", prisons=3, prisoners=300, weeks=3, end=end, out=str(tmp_path), verbosity=0)
+    recomputes = []
+    real = compliance.recompute
+
+    def spy(**kwargs):
+        recomputes.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(compliance, "recompute", spy)
+
+    call_command("load_omic", str(tmp_path), verbosity=0)
+
+    # prisoners.csv asked for the reconciliation; allocations and sessions for weeks it covers
+    assert [(r["week_from"], r["week_to"], r.get("prison_ids")) for r in recomputes] == [
+        (OPEN_FROM, OPEN_TO, None)
+    ]
+    delivered = PrisonWeek.objects.filter(week_start=OPEN_FROM).values_list("delivered_minutes", flat=True)
+    assert len(delivered) == 3 and sum(delivered) > 0  # the one recompute saw the sessions
