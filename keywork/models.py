@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import F, Q
 
-from omic.models import DateRange, Prison, Prisoner, PrisonNumberKey, StaffMember
+from omic.models import KEY_COLLATION, DateRange, Prison, Prisoner, PrisonNumberKey, StaffMember
 
 
 class Source(models.TextChoices):
@@ -93,7 +93,7 @@ class Session(models.Model):
     session_id; sessions recorded in the app have none, so the two never collide."""
 
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.APP)
-    session_id = models.CharField(max_length=40, null=True, blank=True)
+    session_id = models.CharField(max_length=40, null=True, blank=True, db_collation=KEY_COLLATION)
     # Millions of rows: each index costs every load, so only the ones a query uses are kept
     # (the composite indexes below serve prisoner and prison; Django's extra varchar_pattern_ops
     # "_like" indexes serve LIKE, which nothing asks of these keys).

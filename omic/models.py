@@ -50,8 +50,15 @@ class PomModel(models.TextChoices):
     NON_OPERATIONAL = "non_operational", "Non-operational"
 
 
+# Natural keys (prison code, prison number, staff id) are capitals and digits, so the "C"
+# collation orders them as any other would, and compares them bytewise: sorts, index builds
+# and joins on them run several times faster than under the database's locale, and a "C"
+# btree serves LIKE prefixes itself. Foreign keys take their target's collation.
+KEY_COLLATION = "C"
+
+
 class Prison(models.Model):
-    code = models.CharField(primary_key=True, max_length=3)
+    code = models.CharField(primary_key=True, max_length=3, db_collation=KEY_COLLATION)
     name = models.CharField(max_length=100)
     estate = models.CharField(max_length=20, choices=Estate.choices)
     country = models.CharField(max_length=10, choices=Country.choices)
@@ -110,7 +117,7 @@ class Benchmark(models.Model):
 
 
 class Prisoner(models.Model):
-    prison_number = models.CharField(primary_key=True, max_length=7)
+    prison_number = models.CharField(primary_key=True, max_length=7, db_collation=KEY_COLLATION)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -184,7 +191,7 @@ class StaffStatus(models.TextChoices):
 
 
 class StaffMember(models.Model):
-    staff_id = models.CharField(primary_key=True, max_length=20)
+    staff_id = models.CharField(primary_key=True, max_length=20, db_collation=KEY_COLLATION)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     prison = models.ForeignKey(Prison, on_delete=models.PROTECT, related_name="staff")

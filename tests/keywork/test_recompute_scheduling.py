@@ -84,7 +84,8 @@ def eager_celery():
 @pytest.mark.django_db(transaction=True)  # each file's transaction really commits
 def test_an_extract_load_recomputes_once_after_its_last_file(tmp_path, eager_celery, monkeypatch):
     end = tasks.open_weeks()[1] - dt.timedelta(days=1)  # last Sunday: sessions in the open weeks
-    call_command("generate_estate", prisons=3, prisoners=300, weeks=3, end=end, out=str(tmp_path), verbosity=0)
+    options = {"prisons": 3, "prisoners": 300, "weeks": 3, "end": end, "out": str(tmp_path)}
+    call_command("generate_estate", verbosity=0, **options)
     recomputes = []
     real = compliance.recompute
 

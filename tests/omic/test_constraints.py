@@ -234,3 +234,36 @@ def test_a_user_role_must_be_one_of_the_roles():
     User.objects.create(username="governor", role="governor")
 
     refused(lambda: User.objects.create(username="boss", role="boss"))
+
+
+def test_natural_keys_and_every_column_referring_to_one_compare_bytewise():
+    """Keys use the "C" collation (omic.models.KEY_COLLATION), and so does every column that
+    refers to one, with or without a foreign key constraint (keywork_prisoner_week has none)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname || '.' || a.attname, coalesce(co.collname, 'default')
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND (
+                (c.relname, a.attname) IN (
+                    ('omic_prison', 'code'), ('omic_prisoner', 'prison_number'),
+                    ('omic_staffmember', 'staff_id'), ('keywork_session', 'session_id'))
+                OR c.relname ~ '^(omic|keywork|allocation)_'
+                   AND a.attname IN ('prison_id', 'prisoner_id', 'key_worker_id', 'allocated_key_worker_id',
+                                     'staff_member_id', 'pom_id')
+            )
+            """
+        )
+        found = dict(cursor.fetchall())
+    assert len(found) >= 20, found  # the query found the columns it is about
+    assert {column: collation for column, collation in found.items() if collation != "C"} == {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_index WHERE pg_get_indexdef(indexrelid) ~ '_id varchar_pattern_ops'"
+        )
+        assert cursor.fetchone()[0] == 0  # the "_like" indexes a "C" btree makes redundant are gone

@@ -45,9 +45,8 @@ def test_a_batch_runs_each_follow_up_once_with_every_committed_request():
 def test_a_batch_that_raises_still_runs_what_committed_and_nested_batches_run_once():
     runs = []
     with pytest.raises(RuntimeError), followups.batch():
-        with followups.batch():
-            with transaction.atomic():
-                followups.on_commit(runs.append, "a")
+        with followups.batch(), transaction.atomic():
+            followups.on_commit(runs.append, "a")
         assert runs == []  # the inner batch leaves them to the outer one
         raise RuntimeError
     assert runs == [["a"]]
