@@ -22,6 +22,7 @@ PRISON_NUMBER = Text(
     name="prison_number",
     required=True,
     pattern=r"^[A-Z][0-9]{4}[A-Z]{2}$",
+    pattern_known_in=(Prisoner._meta.db_table, "prison_number"),
     pattern_message=(
         "{value} is not a prison number; use a capital letter, 4 digits and 2 capitals, e.g. A1234BC"
     ),

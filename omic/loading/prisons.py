@@ -11,6 +11,7 @@ PRISON_CODE = Text(
     name="prison_code",
     required=True,
     pattern=r"^[A-Z]{3}$",
+    pattern_known_in=(Prison._meta.db_table, "code"),
     pattern_message="{value} is not a prison code; use 3 capital letters, e.g. LEI",
 )
 

@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omic.loading import (
     CONTRACT_ORDER,
@@ -880,3 +882,33 @@ def test_a_contract_file_no_app_loads_yet_is_named_as_skipped(tmp_path, monkeypa
         f"{name}: skipped; no installed app loads this file yet" for name in unregistered
     ]
     assert out.splitlines() == ["prisons.csv: 2 rows; 2 inserted, 0 updated, 0 unchanged"]
+
+
+_INTEGER_CELLS = st.one_of(
+    st.integers(min_value=-(10**11), max_value=10**11).map(str),
+    st.from_regex(r"\A[+-]?[0-9_]{1,12}\Z"),  # signs, leading zeros, too many digits, 1_000
+    st.text(alphabet="0123456789+- .e_x", max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_INTEGER_CELLS, min_size=1, max_size=20))
+def test_the_quick_integer_check_agrees_with_the_careful_one_or_raises(cells):
+    """The loader's quick check may raise (the careful pass then runs) but never disagrees."""
+    from django.db import DataError, connection, transaction
+
+    from omic.loading.columns import Integer
+
+    column = Integer(name="n")
+    with connection.cursor() as cursor:
+        for cell in cells:
+            cursor.execute(f"SELECT {column.readable('%s')}", [cell])
+            careful = cursor.fetchone()[0]
+            try:
+                with transaction.atomic():
+                    quick_sql = column.quick_readable("x")
+                    cursor.execute(f"SELECT {quick_sql} FROM (SELECT %s::text AS x) c", [cell])
+                    quick = cursor.fetchone()[0]
+            except DataError:
+                continue
+            assert quick == careful, cell
