@@ -912,3 +912,32 @@ def test_the_quick_integer_check_agrees_with_the_careful_one_or_raises(cells):
             except DataError:
                 continue
             assert quick == careful, cell
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_file_gets_room_to_stage_in_memory_on_a_fresh_connection(tmp_path):
+    """temp_buffers is raised for the biggest file before the connection's first temporary
+    table, and a later, smaller file leaves it alone (PostgreSQL would refuse the change)."""
+    from django.db import connection
+
+    from omic.loading import service
+
+    def temp_buffers():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'temp_buffers'")
+            return cursor.fetchone()[0]
+
+    connection.close()  # a fresh connection: no temporary table used yet
+    (tmp_path / "prisons.csv").write_text("prison_code,name,estate,country\nLEI,Leeds,male_closed,england\n")
+    long_name = "x" * 90
+    wings = "prison_code,wing_code,name\n" + "".join(f"LEI,W{n},{long_name}\n" for n in range(30_000))
+    (tmp_path / "wings.csv").write_text(wings)
+    wanted = (tmp_path / "wings.csv").stat().st_size * service.STAGING_BYTES_PER_FILE_BYTE
+    assert temp_buffers() < wanted
+
+    load_extract(directory=tmp_path)
+    assert wanted <= temp_buffers() < wanted + 8192  # in 8 kB blocks
+
+    service.load_file(path=tmp_path / "prisons.csv")  # smaller: nothing to change
+    service._room_for_staging(wanted * 2)  # bigger, but the buffers are fixed now: no error
+    assert wanted <= temp_buffers() < wanted + 8192  # in 8 kB blocks
