@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal as D
 from typing import Any, ClassVar
 
+from django.utils import timezone
+
 from omic.loading.sql import literal
 
 # Every cell check returns the index of the first message that applies.
@@ -19,7 +21,8 @@ UNREADABLE = 2
 @dataclass(frozen=True)
 class Rule:
     """A check on a typed value: `condition` (SQL over `{v}`) is true when the value is bad.
-    `message` is formatted with value (the cell, quoted), column and length."""
+    `message` is formatted with value (the cell, quoted), raw (the cell as it is), column,
+    length and today (in Europe/London, the service's time zone)."""
 
     condition: str
     message: str
@@ -87,7 +90,13 @@ class Column:
         if code == UNREADABLE:
             return self.unreadable.format(value=show(value or ""), column=self.name)
         rule = self.rules()[code - UNREADABLE - 1]
-        return rule.message.format(value=show(value or ""), column=self.name, length=len(value or ""))
+        return rule.message.format(
+            value=show(value or ""),
+            raw=value or "",
+            column=self.name,
+            length=len(value or ""),
+            today=timezone.localdate().isoformat(),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -129,7 +129,11 @@ def test_bad_sessions_are_each_reported_and_nothing_loads(estate, tmp_path):
     expected = [
         ("sessions.csv:2: staff_id: ", "had not completed key worker training"),
         ("sessions.csv:3: date: ", "prisoner B2345CD was not in custody at LEI on 2024-03-04"),
-        ("sessions.csv:4: date: ", "is in the future"),
+        (
+            "sessions.csv:4: date: ",
+            f"{future} is in the future (today is {timezone.localdate().isoformat()}); "
+            "a session is recorded once it has taken place, so correct the date",
+        ),
         ("sessions.csv:5: duration_minutes: ", "'0' is out of range; duration_minutes must be from 1 to 240"),
         ("sessions.csv:6: duration_minutes: ", "'241' is out of range"),
         (
