@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from keywork import eligibility, reports, selectors
 from keywork.compliance import ENTITLED_MINUTES_PER_WEEK, week_start
 from keywork.models import KeyWorkerAllocation, PrisonWeek, Session
-from keywork.status import SUSPENSION_REASONS
+from keywork.status import SUSPENSION_LABELS, SUSPENSION_REASONS
 from omic import access
 from omic.models import CustodySpell, Prison, Prisoner, StaffMember, User, Wing
 
@@ -30,6 +30,22 @@ def suspension_words(codes) -> list[str]:
     return [SUSPENSION_REASONS.get(code, code) for code in codes]
 
 
+@dataclass(frozen=True)
+class Suspension:
+    label: str  # short, for a table cell
+    words: str  # in full
+
+
+def suspensions(codes) -> list[Suspension]:
+    return [Suspension(SUSPENSION_LABELS.get(c, c), SUSPENSION_REASONS.get(c, c)) for c in codes]
+
+
+def suspensions_in(weeks: list[WeekRow]) -> list[Suspension]:
+    """Every reason the weeks were suspended for, once each, in the rule's order."""
+    seen = {s for week in weeks for s in week.suspensions}
+    return [s for s in suspensions(SUSPENSION_REASONS) if s in seen]
+
+
 def _pct(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
@@ -40,7 +56,7 @@ def _pct(part: int, whole: int) -> Decimal | None:
 class WeekRow:
     week_start: dt.date
     key_work_enabled: bool
-    suspension_reasons: list[str]  # in words
+    suspensions: list[Suspension]
     entitled_minutes: Decimal
     delivered_minutes: Decimal
     compliance_pct: Decimal | None
@@ -57,7 +73,7 @@ def prison_weeks(prison: Prison, *, weeks: int = PANEL_WEEKS) -> list[WeekRow]:
         WeekRow(
             week_start=w.week_start,
             key_work_enabled=w.key_work_enabled,
-            suspension_reasons=suspension_words(w.suspension_reasons),
+            suspensions=suspensions(w.suspension_reasons),
             entitled_minutes=reports.minutes_from_sevenths(w.entitled_sevenths),
             delivered_minutes=reports.minutes(w.delivered_minutes),
             compliance_pct=reports.compliance_pct(w.delivered_minutes, w.entitled_sevenths),

@@ -44,6 +44,14 @@ SUSPENSION_REASONS: dict[str, str] = {
     BELOW_BENCHMARK: "Band 3 officers in post are below the benchmark staffing figure",
     UNTRAINED_BAND3: "not every Band 3 officer in post has completed key worker training",
 }
+# The same, short enough for a table cell; the table explains them in full beneath.
+SUSPENSION_LABELS: dict[str, str] = {
+    NOT_MALE_CLOSED_ESTATE: "Not male closed",
+    NOT_ROLLED_OUT: "Not started",
+    NO_BENCHMARK: "No benchmark",
+    BELOW_BENCHMARK: "Below benchmark",
+    UNTRAINED_BAND3: "Untrained Band 3",
+}
 
 
 @dataclass(frozen=True)

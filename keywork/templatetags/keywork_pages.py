@@ -18,6 +18,11 @@ def keywork_prison_weeks(prison):
 
 
 @register.simple_tag
+def keywork_suspensions_in(weeks):
+    return selectors_pages.suspensions_in(weeks)
+
+
+@register.simple_tag
 def keywork_behind(wing, today):
     return selectors_pages.behind(wing, today)
 

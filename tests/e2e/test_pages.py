@@ -144,6 +144,33 @@ def test_prison_dashboard(browser_page, demo, screenshot, assert_accessible):
     assert_accessible(page)
 
 
+def test_compliance_table_fits_a_tablet_in_landscape(
+    chromium_browser, live_server, demo, screenshot, assert_accessible
+):
+    """Nine columns of weekly figures fit 1024 px without scrolling; the short reasons in the
+    cells are explained in full beneath the table."""
+    from keywork import compliance
+
+    today = dt.date.today()
+    compliance.recompute(week_from=today - dt.timedelta(weeks=7), week_to=today, prison_ids=["LEI"])
+    context = chromium_browser.new_context(viewport={"width": 1024, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "governor")
+    page.goto("/prisons/LEI/")
+    table = page.locator(".app-table--dense")
+    assert table.locator("tbody tr").count() == 8
+    reasons = table.locator("tbody tr").first.locator("li").all_inner_texts()
+    assert reasons == ["Below benchmark", "Untrained Band 3"]
+    box = table.locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), "the table scrolls sideways"
+    page.get_by_text("Why key work was suspended").click()
+    details = page.locator(".govuk-details__text")
+    assert "Band 3 officers in post are below the benchmark staffing figure" in details.inner_text()
+    screenshot(page, "prison-dashboard-tablet-landscape")
+    assert_accessible(page)
+    context.close()
+
+
 def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_accessible):
     page = browser_page
     sign_in(page, "hq")
