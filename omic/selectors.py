@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from omic import access
 from omic.models import Band3, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, User, Wing
+from omic.sorting import SortOrder
 
 
 def today() -> dt.date:
@@ -112,13 +113,34 @@ def prisoners_without_wing(*, user: User, prison: Prison, day: dt.date | None = 
     return access.visible_spells(user).filter(in_custody_on(day), prison=prison, wing__isnull=True).count()
 
 
-def staff_for(
-    *, user: User, prison: Prison, day: dt.date | None = None, include_left: bool = False
-) -> QuerySet[StaffMember]:
-    """Staff at the prison (in post on the day unless include_left), with is_untrained_band3.
+# The staff table's columns that sort on the server, with the fields each sorts by.
+STAFF_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("last_name", "first_name"),
+    "staff_id": ("staff_id",),
+    "band": ("band",),
+    "role": ("role",),
+    "working_pattern": ("fte",),
+    "wing": ("wing__name",),
+    "in_post_from": ("in_post_from",),
+    "in_post_to": ("in_post_to",),
+    "trained": ("key_worker_trained_on",),
+    "status": ("status",),
+}
 
-    An untrained Band 3 officer in post suspends key work for the whole prison, so they
-    come first and pages flag them.
+
+def staff_for(
+    *,
+    user: User,
+    prison: Prison,
+    day: dt.date | None = None,
+    include_left: bool = False,
+    order: SortOrder | None = None,
+) -> QuerySet[StaffMember]:
+    """Staff at the prison (in post on the day unless include_left), with is_untrained_band3,
+    sorted by `order` (keys in STAFF_SORTS).
+
+    By default an untrained Band 3 officer in post comes first: they suspend key work for
+    the whole prison, and pages flag them.
     """
     day = day or today()
     staff = StaffMember.objects.filter(prison=prison, prison__in=access.visible_prisons(user))
@@ -128,7 +150,11 @@ def staff_for(
     return (
         staff.select_related("wing")
         .annotate(is_untrained_band3=ExpressionWrapper(untrained_band3, output_field=BooleanField()))
-        .order_by("-is_untrained_band3", "last_name", "first_name", "staff_id")
+        .order_by(
+            *(order or SortOrder()).order_by(
+                STAFF_SORTS, default=("-is_untrained_band3", "last_name", "first_name"), tiebreak="staff_id"
+            )
+        )
     )
 
 

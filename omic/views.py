@@ -24,6 +24,7 @@ from omic import access, selectors
 from omic.access import Action
 from omic.forms import ChangePasswordForm, SignInForm
 from omic.models import Role
+from omic.sorting import SortOrder
 
 PAGE_SIZE = 100
 
@@ -125,12 +126,14 @@ def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
     prison = access.prison_for(user, code)
     today = selectors.today()
     include_left = request.GET.get("show") == "all"
-    staff = selectors.staff_for(user=user, prison=prison, day=today, include_left=include_left)
+    order = SortOrder.from_request(request, list(selectors.STAFF_SORTS))
+    staff = selectors.staff_for(user=user, prison=prison, day=today, include_left=include_left, order=order)
     if wants_csv(request):
         return csv_response(f"{prison.code}-staff-{today.isoformat()}.csv", STAFF_CSV_COLUMNS, staff)
     context = {
         "prison": selectors.prison_headline(user=user, prison=prison, day=today),
         "page": Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page")),
+        "order": order,
         "benchmarks": selectors.benchmarks_for(user=user, prison=prison, day=today),
         "include_left": include_left,
         "today": today,

@@ -86,6 +86,7 @@ class Column:
     numeric: bool = False
     sort: str = "none"  # aria-sort: "ascending" marks the column the rows arrive sorted by
     sortable: bool = True
+    key: str = ""  # for a table sorted on the server (omic.sorting): the column's ?sort= value
 
 
 @register.simple_tag
@@ -93,14 +94,32 @@ def table_columns(*specs: str) -> list[Column]:
     """Columns for includes/sortable_table.html from "Label|flag|flag" strings.
 
     Flags: numeric (right-aligned), ascending / descending (the rows' initial order),
-    unsorted (no sort button, e.g. for an actions column).
+    unsorted (no sort button, e.g. for an actions column), key=KEY (the column's ?sort=
+    value where the table is sorted on the server).
     """
     columns = []
     for spec in specs:
         label, *flags = spec.split("|")
         sort = next((flag for flag in flags if flag in ("ascending", "descending")), "none")
-        columns.append(Column(label, "numeric" in flags, sort, "unsorted" not in flags))
+        key = next((flag.removeprefix("key=") for flag in flags if flag.startswith("key=")), "")
+        columns.append(Column(label, "numeric" in flags, sort, "unsorted" not in flags, key))
     return columns
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, key: str, order) -> str:
+    """This page's address sorted by `key`: ascending, or descending if it is already sorted
+    ascending by it; the other query parameters kept, back to the first page."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["sort"] = key
+    query["dir"] = "desc" if order.key == key and not order.descending else "asc"
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def aria_sort(order, key: str) -> str:
+    return order.aria_sort(key)
 
 
 @register.simple_tag(takes_context=True)

@@ -176,6 +176,15 @@ def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_acc
     sign_in(page, "hq")
     page.goto("/prisons/LEI/staff/")
     assert page.locator(".govuk-tag--red", has_text="Not trained").count() == 1
+    page.get_by_role("link", name="Band", exact=True).click()  # sorted by the server, every page
+    page.get_by_role("link", name="Band", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    staff = page.locator("table", has=page.locator("caption", has_text="Staff at"))
+    assert staff.locator("th[aria-sort=descending]").inner_text().strip() == "Band"
+    bands = [int(b) for b in staff.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    assert bands == sorted(bands, reverse=True)
+    # the one-page benchmark table on the same page still sorts in the browser
+    assert page.get_by_role("button", name="Effective from").count() == 1
     screenshot(page, "prison-staff")
     assert_accessible(page)
     page.goto("/hq/")

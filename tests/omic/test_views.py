@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -245,6 +246,58 @@ def test_staff_page_pages_at_one_hundred(client, users, estate):
     second = get(client, users["governor"], "/prisons/LEI/staff/?page=2")
     assert len(second.context["page"].object_list) == 7
     assert len(csv_rows(get(client, users["governor"], "/prisons/LEI/staff/?format=csv"))) == 107
+
+
+def _many_staff(estate, n=105):
+    StaffMember.objects.bulk_create(
+        StaffMember(
+            staff_id=f"X{i:04d}",
+            prison=estate["lei"],
+            band=2 + i % 10,
+            role="officer",
+            fte=1,
+            in_post_from=YEAR_AGO - dt.timedelta(days=i),
+            last_name=f"Extra{i:04d}",
+        )  # fmt: skip
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("sort=band&dir=desc", lambda s: (-s.band, s.staff_id)),
+        ("sort=band", lambda s: (s.band, s.staff_id)),
+        ("sort=in_post_from&dir=asc", lambda s: (s.in_post_from, s.staff_id)),
+        ("sort=name&dir=desc", lambda s: (s.last_name, s.first_name)),  # reversed below
+    ],
+)
+def test_the_staff_table_sorts_every_page_not_just_the_one_shown(client, users, estate, query, key):
+    _many_staff(estate)
+    first = get(client, users["governor"], f"/prisons/LEI/staff/?{query}")
+    second = get(client, users["governor"], f"/prisons/LEI/staff/?{query}&page=2")
+    shown = [*first.context["page"].object_list, *second.context["page"].object_list]
+    descending_name = query.startswith("sort=name")
+    expected = sorted(StaffMember.objects.filter(prison_id="LEI"), key=key, reverse=descending_name)
+    assert [s.staff_id for s in shown] == [s.staff_id for s in expected]
+    assert len(shown) == 107
+
+
+def test_staff_headers_link_to_sorts_keeping_filters_and_restarting_at_page_one(client, users, estate):
+    _many_staff(estate)
+    html = get(client, users["governor"], "/prisons/LEI/staff/?show=all&sort=band&page=2").content.decode()
+    link = 'aria-sort="{}"><a class="govuk-link app-sort-link" href="?show=all&amp;sort={}&amp;dir={}">{}</a>'
+    assert link.format("ascending", "band", "desc", "Band") in html  # sorted by it: the other way
+    assert link.format("none", "name", "asc", "Name") in html
+    staff_table = re.search(r"<table[^>]*>\s*<caption[^>]*>Staff at HMP Leeds", html).group(0)
+    assert "moj-sortable-table" not in staff_table  # the browser does not re-sort one page
+    assert "flagged in the table below" in html
+
+
+def test_an_unknown_sort_keeps_the_default_order(client, users):
+    response = get(client, users["governor"], "/prisons/LEI/staff/?sort=password&dir=desc")
+    assert [s.staff_id for s in response.context["page"].object_list] == ["LEI002", "LEI001"]
+    assert "shown first in the table below" in response.content.decode()
 
 
 # CSV downloads
