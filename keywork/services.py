@@ -506,7 +506,11 @@ def allocate_key_worker(
 def deallocate_key_worker(
     *, by: User | None, allocation: KeyWorkerAllocation, end_date: dt.date, reason: str
 ) -> KeyWorkerAllocation:
-    """End a current allocation on `end_date` (the first day without this key worker)."""
+    """End a current allocation on `end_date` (the first day without this key worker).
+
+    Ended on the day it started, the allocation never gave the prisoner a day with this key
+    worker (dates are half-open): it is deleted, with the reason, as one replaced the same
+    day is, rather than refused (an admin undoing a mistaken allocation on the day)."""
     today = timezone.localdate()
     with transaction.atomic():
         current = KeyWorkerAllocation.objects.select_for_update().get(pk=allocation.pk)
@@ -517,22 +521,27 @@ def deallocate_key_worker(
             _add(errors, NON_FIELD_ERRORS, f"This allocation already ended on {long_date(current.end_date)}.")
         if not isinstance(end_date, dt.date) or isinstance(end_date, dt.datetime):
             _add(errors, "end_date", "End date is required: enter the first day without this key worker.")
-        elif end_date <= current.start_date:
+        elif end_date < current.start_date:
             _add(
                 errors,
                 "end_date",
-                f"End date must be after the allocation's start date, {long_date(current.start_date)}: "
-                "enter a later date.",
+                f"End date must be on or after the allocation's start date, "
+                f"{long_date(current.start_date)}: enter a later date.",
             )
         _check_reason(errors, reason, "the allocation is ending")
         _raise_if_any(errors)
         before = _allocation_snapshot(current)
-        current.end_date = end_date
-        current.end_reason = reason
-        current.save(update_fields=["end_date", "end_reason"])
-        _record_allocation_change(
-            actor=by, action="keywork.allocation.end", allocation=current, before=before, reason=reason
-        )
+        if end_date == current.start_date:
+            current.deleted_at = timezone.now()
+            current.deleted_reason = reason
+            current.save(update_fields=["deleted_at", "deleted_reason"])
+            action = "keywork.allocation.delete"
+        else:
+            current.end_date = end_date
+            current.end_reason = reason
+            current.save(update_fields=["end_date", "end_reason"])
+            action = "keywork.allocation.end"
+        _record_allocation_change(actor=by, action=action, allocation=current, before=before, reason=reason)
         tasks.schedule_recompute(prison_id=current.prison_id, days=_days_through(end_date, today))
     allocation.refresh_from_db()
     return current

@@ -346,16 +346,18 @@ def test_ending_an_allocation_needs_a_reason_and_a_current_allocation(admin_clie
     assert AuditEvent.objects.count() == before
 
 
-def test_ending_an_allocation_that_started_today_shows_the_services_refusal(admin_client):
+def test_ending_an_allocation_made_today_undoes_it(admin_client):
+    before = current_key_worker("C2222CC")
     admin_client.post(ALLOCATE, allocate_data())
+    assert current_key_worker("C2222CC") == "LEI004"
     response = admin_client.post(
-        ALLOCATE, {"form": "end", "end-prisoner": "C2222CC", "end-reason": "wrong officer"}
+        ALLOCATE, {"form": "end", "end-prisoner": "C2222CC", "end-reason": "wrong officer"}, follow=True
     )
     assert response.status_code == 200
-    [error] = response.context["end_form"].non_field_errors()
-    assert error.startswith("End date must be after the allocation's start date")
-    assert "govuk-error-summary" in response.content.decode()
-    assert current_key_worker("C2222CC") == "LEI004"
+    assert "no longer has" in response.content.decode()
+    assert current_key_worker("C2222CC") is None
+    assert before is None  # the prisoner had no key worker before the mistaken allocation
+    assert AuditEvent.objects.filter(action="keywork.allocation.delete", reason="wrong officer").exists()
 
 
 def test_an_unknown_form_is_a_bad_request(admin_client):
