@@ -6,6 +6,7 @@ record. A file with any bad row writes nothing; the other files load independent
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def load_extract(
     return report
 
 
-# Staged rows take about three times the file's bytes (raw cells, then typed cells).
+# Staged rows take about three times the file's bytes (raw cells, then typed cells); four
+# leaves room for a kind's own working tables.
 STAGING_BYTES_PER_FILE_BYTE = 4
 STAGING_MEMORY_MAX = 1024**3
 
@@ -75,7 +77,7 @@ def _room_for_staging(file_bytes: int) -> None:
     rather than write and read them back through the kernel 8 kB at a time (a national
     sessions file: 8 s of 70). PostgreSQL allocates the buffers only as they fill, and fixes
     their number at the connection's first temporary table; after that this changes nothing."""
-    wanted = -(-min(STAGING_MEMORY_MAX, file_bytes * STAGING_BYTES_PER_FILE_BYTE) // 8192)  # blocks
+    wanted = math.ceil(min(STAGING_MEMORY_MAX, file_bytes * STAGING_BYTES_PER_FILE_BYTE) / 8192)  # blocks
     with connection.cursor() as cursor:
         cursor.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'temp_buffers'")
         if wanted <= cursor.fetchone()[0]:
