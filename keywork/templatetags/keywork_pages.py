@@ -39,8 +39,3 @@ def keywork_prisoner(prisoner, today) -> dict:
         "allocation": selectors_pages.current_allocation(prisoner, today),
         "sessions": selectors_pages.recent_sessions(prisoner),
     }
-
-
-@register.filter
-def suspension_words(codes) -> list[str]:
-    return selectors_pages.suspension_words(codes)

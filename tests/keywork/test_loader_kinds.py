@@ -210,21 +210,14 @@ def test_ending_a_loaded_allocation_and_starting_the_next(estate, tmp_path):
 
 
 def test_loaded_sessions_recompute_the_weeks_already_computed(
-    estate, tmp_path, django_capture_on_commit_callbacks
+    estate, tmp_path, django_capture_on_commit_callbacks, eager_celery
 ):
-    from omic.celery import app
-
     first, last = dt.date(2024, 2, 5), dt.date(2024, 3, 4)
     compliance.recompute(week_from=first, week_to=last, prison_ids=["LEI"])
     assert PrisonWeek.objects.get(prison_id="LEI", week_start=first).delivered_minutes == 0
 
-    eager = app.conf.task_always_eager
-    app.conf.update(task_always_eager=True)  # run the recompute in-process, as the demo does
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            load(tmp_path, {"sessions.csv": SESSIONS})
-    finally:
-        app.conf.update(task_always_eager=eager)
+    with django_capture_on_commit_callbacks(execute=True):
+        load(tmp_path, {"sessions.csv": SESSIONS})
 
     delivered = dict(
         PrisonWeek.objects.filter(prison_id="LEI").values_list("week_start", "delivered_minutes")

@@ -71,16 +71,6 @@ def test_requests_become_the_fewest_jobs_that_cover_them(jobs, requests, expecte
     assert jobs == expected
 
 
-@pytest.fixture
-def eager_celery():
-    from omic.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.update(task_always_eager=True)  # run the jobs in-process, as the demo does
-    yield
-    app.conf.update(task_always_eager=eager)
-
-
 @pytest.mark.django_db(transaction=True)  # each file's transaction really commits
 def test_an_extract_load_recomputes_once_after_its_last_file(tmp_path, eager_celery, monkeypatch):
     end = tasks.open_weeks()[1] - dt.timedelta(days=1)  # last Sunday: sessions in the open weeks
