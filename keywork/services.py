@@ -410,6 +410,22 @@ def _record_allocation_change(
     )
 
 
+def _end_or_delete(
+    allocation: KeyWorkerAllocation, *, on: dt.date, end_reason: str, deleted_reason: str
+) -> str:
+    """End the allocation on `on`, or, when that is the day it started (so it held no day,
+    dates being half-open), delete it. Returns the audit action."""
+    if on == allocation.start_date:
+        allocation.deleted_at = timezone.now()
+        allocation.deleted_reason = deleted_reason
+        allocation.save(update_fields=["deleted_at", "deleted_reason"])
+        return "keywork.allocation.delete"
+    allocation.end_date = on
+    allocation.end_reason = end_reason
+    allocation.save(update_fields=["end_date", "end_reason"])
+    return "keywork.allocation.end"
+
+
 def allocate_key_worker(
     *,
     allocated_by: User | None,
@@ -468,16 +484,12 @@ def allocate_key_worker(
         recompute: dict[str, dt.date] = {prison.pk: start_date}
         if current is not None:
             before = _allocation_snapshot(current)
-            if current.start_date == start_date:
-                current.deleted_at = timezone.now()
-                current.deleted_reason = SAME_DAY_REPLACEMENT
-                current.save(update_fields=["deleted_at", "deleted_reason"])
-                action = "keywork.allocation.delete"
-            else:
-                current.end_date = start_date
-                current.end_reason = f"reallocated to {key_worker.staff_id}"
-                current.save(update_fields=["end_date", "end_reason"])
-                action = "keywork.allocation.end"
+            action = _end_or_delete(
+                current,
+                on=start_date,
+                end_reason=f"reallocated to {key_worker.staff_id}",
+                deleted_reason=SAME_DAY_REPLACEMENT,
+            )
             _record_allocation_change(
                 actor=allocated_by, action=action, allocation=current, before=before, reason=reason
             )
@@ -531,16 +543,7 @@ def deallocate_key_worker(
         _check_reason(errors, reason, "the allocation is ending")
         _raise_if_any(errors)
         before = _allocation_snapshot(current)
-        if end_date == current.start_date:
-            current.deleted_at = timezone.now()
-            current.deleted_reason = reason
-            current.save(update_fields=["deleted_at", "deleted_reason"])
-            action = "keywork.allocation.delete"
-        else:
-            current.end_date = end_date
-            current.end_reason = reason
-            current.save(update_fields=["end_date", "end_reason"])
-            action = "keywork.allocation.end"
+        action = _end_or_delete(current, on=end_date, end_reason=reason, deleted_reason=reason)
         _record_allocation_change(actor=by, action=action, allocation=current, before=before, reason=reason)
         tasks.schedule_recompute(prison_id=current.prison_id, days=_days_through(end_date, today))
     allocation.refresh_from_db()
