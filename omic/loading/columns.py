@@ -57,10 +57,12 @@ class Column:
     def cast(self, x: str) -> str:
         return x
 
-    def rules(self) -> Sequence[Rule]:
-        return (*self.extra_rules, *self.standard_rules())
+    def rules(self, *, lookups: bool = True) -> Sequence[Rule]:
+        """`lookups=False` leaves out what consults other tables (only ever a shortcut), for
+        a file staged while those tables are being written (read_ahead.py)."""
+        return (*self.extra_rules, *self.standard_rules(lookups=lookups))
 
-    def standard_rules(self) -> Sequence[Rule]:
+    def standard_rules(self, *, lookups: bool = True) -> Sequence[Rule]:
         return ()
 
     # The SQL the engine assembles: `x` is the trimmed cell (NULL when empty) and `ok` an
@@ -72,13 +74,13 @@ class Column:
             return f"COALESCE({self.cast(x)}, {default})" if self.default is not None else self.cast(x)
         return f"(CASE WHEN {x} IS NULL THEN {default} WHEN {readable} THEN {self.cast(x)} END)"
 
-    def check_sql(self, x: str, ok: str | None = None) -> str | None:
+    def check_sql(self, x: str, ok: str | None = None, *, lookups: bool = True) -> str | None:
         whens = [f"WHEN {x} IS NULL THEN {MISSING if self.required else 'NULL'}"]
         readable = ok or self.readable(x)
         if readable is not None:
             whens.append(f"WHEN NOT ({readable}) THEN {UNREADABLE}")
         value = self.cast(x)
-        for number, rule in enumerate(self.rules(), start=UNREADABLE + 1):
+        for number, rule in enumerate(self.rules(lookups=lookups), start=UNREADABLE + 1):
             whens.append(f"WHEN {rule.condition.replace('{v}', value)} THEN {number}")
         if len(whens) == 1 and not self.required:
             return None
@@ -110,7 +112,7 @@ class Text(Column):
     pattern_known_in: tuple[str, str] | None = None
     choices: tuple[str, ...] | None = None
 
-    def standard_rules(self) -> Sequence[Rule]:
+    def standard_rules(self, *, lookups: bool = True) -> Sequence[Rule]:
         rules = []
         if self.max_length is not None:
             rules.append(
@@ -121,7 +123,7 @@ class Text(Column):
             )
         if self.pattern is not None:
             unmatched = f"{{v}} !~ {literal(self.pattern)}"
-            if self.pattern_known_in is not None:
+            if self.pattern_known_in is not None and lookups:
                 table, column = self.pattern_known_in
                 unmatched = f"{{v}} NOT IN (SELECT {column} FROM {table}) AND {unmatched}"
             rules.append(Rule(unmatched, self.pattern_message))
@@ -199,7 +201,7 @@ class Integer(Column):
     def cast(self, x: str) -> str:
         return f"{x}::integer"
 
-    def standard_rules(self) -> Sequence[Rule]:
+    def standard_rules(self, *, lookups: bool = True) -> Sequence[Rule]:
         return _range_rule(self.min, self.max)
 
 
@@ -218,7 +220,7 @@ class Decimal(Column):
     def cast(self, x: str) -> str:
         return f"{x}::numeric"
 
-    def standard_rules(self) -> Sequence[Rule]:
+    def standard_rules(self, *, lookups: bool = True) -> Sequence[Rule]:
         places = Rule(
             f"scale(trim_scale({{v}})) > {self.places}",
             "{value} has more than " + f"{self.places} decimal place{'s' if self.places != 1 else ''}",

@@ -12,9 +12,39 @@ if TYPE_CHECKING:
 
     from omic.loading.registry import FileKind
 
-# Temporary tables, one set per file; dropped when the file's transaction ends.
-RAW_TABLE = "omic_load_raw"
-ROWS_TABLE = "omic_load_rows"
+
+@dataclass(frozen=True)
+class Staging:
+    """Where a file's cells are staged: `raw` (the text as read) and `rows` (typed, with
+    each cell's problem code).
+
+    By default they are temporary tables of the loading connection, dropped when the file's
+    transaction ends. `shared` tables are unlogged tables instead, made and committed by a
+    second connection that stages a file while the loading connection writes the files
+    before it (read_ahead.py); whoever made them drops them."""
+
+    raw: str = "omic_load_raw"
+    rows: str = "omic_load_rows"
+    shared: bool = False
+
+    def create(self, cursor: CursorWrapper, name: str, columns: str) -> None:
+        """CREATE the table `name` with `columns` ("(a text, b text)")."""
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if self.shared:
+            cursor.execute(f"CREATE UNLOGGED TABLE {name} {columns}")
+        else:
+            cursor.execute(f"CREATE TEMP TABLE {name} {columns} ON COMMIT DROP")
+
+    def create_as(self, cursor: CursorWrapper, name: str, select: str) -> int:
+        """CREATE the table `name` AS `select`, analysed so that joins are planned on its
+        real size; returns its number of rows."""
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        persistence = "UNLOGGED TABLE" if self.shared else "TEMP TABLE"
+        on_commit = "" if self.shared else " ON COMMIT DROP"
+        cursor.execute(f"CREATE {persistence} {name}{on_commit} AS {select}")
+        rowcount = cursor.rowcount
+        cursor.execute(f"ANALYZE {name}")
+        return rowcount
 
 
 @dataclass
@@ -23,7 +53,7 @@ class LoadContext:
     cursor: CursorWrapper
     path: Path
     present: frozenset[str]
-    rows: str = ROWS_TABLE
+    rows: str = Staging.rows
     staged_rows: int = 0
 
     def has(self, column: str) -> bool:
@@ -48,8 +78,4 @@ class LoadContext:
 
     def temp_table(self, name: str, select: str) -> int:
         """CREATE TEMP TABLE name AS select (dropped at the end of the file's transaction)."""
-        self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        self.cursor.execute(self.sql(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"))
-        rowcount = self.cursor.rowcount
-        self.cursor.execute(f"ANALYZE {name}")
-        return rowcount
+        return Staging().create_as(self.cursor, name, self.sql(select))

@@ -916,8 +916,9 @@ def test_the_quick_integer_check_agrees_with_the_careful_one_or_raises(cells):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_big_file_gets_room_to_stage_in_memory_on_a_fresh_connection(tmp_path):
-    """temp_buffers is raised for the biggest file before the connection's first temporary
-    table, and a later, smaller file leaves it alone (PostgreSQL would refuse the change)."""
+    """Staging in temporary tables (no read-ahead), temp_buffers is raised for the biggest
+    file before the connection's first temporary table, and a later, smaller file leaves it
+    alone (PostgreSQL would refuse the change)."""
     from django.db import connection
 
     from omic.loading import service
@@ -935,7 +936,7 @@ def test_a_big_file_gets_room_to_stage_in_memory_on_a_fresh_connection(tmp_path)
     wanted = (tmp_path / "wings.csv").stat().st_size * service.STAGING_BYTES_PER_FILE_BYTE
     assert temp_buffers() < wanted
 
-    load_extract(directory=tmp_path)
+    load_extract(directory=tmp_path, read_ahead=False)
     assert wanted <= temp_buffers() < wanted + 8192  # in 8 kB blocks
 
     service.load_file(path=tmp_path / "prisons.csv")  # smaller: nothing to change

@@ -1,0 +1,160 @@
+"""A file's first half: staged, typed and checked on its own, consulting no other table's
+rows (its cells, and its keys repeated within it). The loading connection does this in the
+file's transaction, or a second connection does it ahead of time (read_ahead.py)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.db import DataError, transaction
+
+from omic.loading import checks as shared_checks
+from omic.loading.columns import Column
+from omic.loading.context import LoadContext, Staging
+from omic.loading.report import RowError
+from omic.loading.sql import ident, trimmed
+from omic.loading.staging import Staged, stage
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
+    from omic.loading.progress import Progress
+    from omic.loading.registry import FileKind
+
+# For the file's transaction only (SET LOCAL).
+SETTINGS = {
+    # dates print as YYYY-MM-DD in messages
+    "datestyle": "'ISO, YMD'",
+    # the checks are short queries over big estimates: compiling them costs more than it saves
+    "jit": "off",
+    "work_mem": "'256MB'",
+    # a bulk write rebuilds indexes (bulk.py): sorted in memory rather than on disk
+    "maintenance_work_mem": "'256MB'",
+    # staged rows join tables on text keys: hashing beats sorting text under the database's
+    # collation (merge joins' sorts took most of a check's time)
+    "enable_mergejoin": "off",
+    # staged tables are analysed so that joins are planned on real sizes; a small sample does
+    "default_statistics_target": "10",
+}
+
+
+@dataclass
+class Prepared:
+    """A file staged, typed and checked on its own: everything about it that needs no
+    other table (its cells, and its keys repeated within it)."""
+
+    tables: Staging
+    staged: Staged
+    errors: list[RowError]
+    read_seconds: float = 0.0
+    check_seconds: float = 0.0
+
+
+def prepare(
+    *,
+    kind: FileKind,
+    path: Path,
+    cursor: CursorWrapper,
+    progress: Progress,
+    tables: Staging | None = None,
+    lookups: bool = True,
+) -> Prepared:
+    """COPY the file into `tables.raw`, type its cells into `tables.rows` and report the
+    cells that fail their own checks and the repeated keys. `lookups=False` when the tables
+    other files write may be locked by the loading connection (Column.rules)."""
+    tables = tables or Staging()
+    clock = time.perf_counter()
+    staged = stage(kind=kind, path=path, cursor=cursor, progress=progress, tables=tables)
+    prepared = Prepared(tables, staged, list(staged.errors), read_seconds=time.perf_counter() - clock)
+    if not staged.header_ok:
+        return prepared
+
+    clock = time.perf_counter()
+    ctx = LoadContext(
+        kind=kind, cursor=cursor, path=path, present=staged.present, rows=tables.rows, staged_rows=staged.rows
+    )
+    checked = _type_and_check_cells(ctx, tables, lookups)
+    prepared.errors.extend(_cell_errors(ctx, tables, checked))
+    prepared.errors.extend(
+        RowError(kind.name, line, column, message)
+        for line, column, message in ctx.fetchall(shared_checks.duplicate_key(kind.key).sql)
+    )
+    prepared.check_seconds = time.perf_counter() - clock
+    return prepared
+
+
+def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool) -> list[Column]:
+    """One pass over the staging table: each cell trimmed once, then typed (NULL when
+    unreadable) and checked; a cell's problem is kept as a small code in `_error_<i>`.
+    Returns the columns whose codes were stored, in order.
+
+    The quick checks may raise on an unreadable cell; then the pass runs again with the
+    careful ones, which never raise (only a file with bad cells pays for them)."""
+    try:
+        with transaction.atomic():
+            return _typed_rows(ctx, tables, quick=True, lookups=lookups)
+    except DataError:
+        return _typed_rows(ctx, tables, quick=False, lookups=lookups)
+
+
+def _typed_rows(ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool) -> list[Column]:
+    checked = [c for c in ctx.kind.columns if ctx.has(c.name) and c.check_sql("x") is not None]
+    trimmed_cells = ", ".join(f"{trimmed(c.name)} AS {ident(c.name)}" for c in ctx.kind.columns)
+    readable = "".join(
+        f", {c.quick_readable(ident(c.name)) if quick else c.readable(ident(c.name))}"
+        f" AS {ident('_readable_' + c.name)}"
+        for c in ctx.kind.columns
+        if c.readable("x") is not None
+    )
+    typed = ", ".join(
+        f"{c.typed_sql(ident(c.name), _readable(c))} AS {ident(c.name)}" for c in ctx.kind.columns
+    )
+    codes = "".join(
+        f", {c.check_sql(ident(c.name), _readable(c), lookups=lookups)} AS _error_{i}"
+        for i, c in enumerate(checked)
+    )
+    tables.create_as(
+        ctx.cursor,
+        tables.rows,
+        f"""
+        SELECT line, {typed}{codes}
+        FROM (SELECT *{readable}
+              FROM (SELECT line, {trimmed_cells} FROM {tables.raw} OFFSET 0) cells OFFSET 0) cells
+        """,
+    )
+    return checked
+
+
+def _readable(column: Column) -> str | None:
+    return ident("_readable_" + column.name) if column.readable("x") is not None else None
+
+
+def _cell_errors(ctx: LoadContext, tables: Staging, checked: list[Column]) -> list[RowError]:
+    """The messages for the cells that failed their own checks (the raw text is fetched
+    only for those rows)."""
+    if not checked:
+        return []
+    any_code = " OR ".join(f"_error_{i} IS NOT NULL" for i in range(len(checked)))
+    codes = ", ".join(f"_error_{i}" for i in range(len(checked)))
+    failed = ctx.fetchall(f"SELECT line, {codes} FROM {{rows}} WHERE {any_code} ORDER BY line")
+    if not failed:
+        return []
+    cells = ", ".join(trimmed(c.name) for c in checked)
+    ctx.cursor.execute(
+        f"SELECT line, {cells} FROM {tables.raw} WHERE line = ANY(%s)", [[row[0] for row in failed]]
+    )
+    texts = {row[0]: row[1:] for row in ctx.cursor.fetchall()}
+    errors = []
+    for line, *found in failed:
+        for column, code, value in zip(checked, found, texts[line], strict=True):
+            if code is not None:
+                errors.append(RowError(ctx.kind.name, line, column.name, column.message(code, value)))
+    return errors
+
+
+def set_local_settings(cursor: CursorWrapper) -> None:
+    """SETTINGS for the current transaction only."""
+    cursor.execute("; ".join(f"SET LOCAL {name} = {value}" for name, value in SETTINGS.items()))

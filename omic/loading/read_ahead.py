@@ -1,0 +1,143 @@
+"""Reading ahead: while the loading connection writes one file, a second connection stages
+the next (COPY, typing, the file's own checks: prepare.py), so that a load keeps two cores
+busy. A national sessions file is read and typed while prisoners.csv and allocations.csv,
+which it must wait for, are written.
+
+The second connection cannot hand over temporary tables, so it stages each file into a
+pair of unlogged tables named after the loading connection's backend pid, and commits them;
+the loading connection reads them in the file's transaction, and drops them as soon as the
+file is done (loaded or refused). Tables left by a loader that died are dropped by the next
+load. Staging consults no other table's rows (`lookups=False`), so it never waits for the
+locks of the files being written."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.db import connection, connections, transaction
+
+from omic.loading.context import Staging
+from omic.loading.prepare import Prepared, prepare, set_local_settings
+from omic.loading.progress import Progress
+from omic.loading.sql import ident
+
+if TYPE_CHECKING:
+    from omic.loading.registry import FileKind
+
+PREFIX = "omic_stage_"
+# How often the loading connection, waiting for a file, shows how far its reading has got.
+PROGRESS_SECONDS = 0.2
+
+
+class ReadAhead:
+    """The files of one load, staged in order on a second connection. Use as a context
+    manager; `take` a file's staged tables when it is its turn, `release` them after."""
+
+    @staticmethod
+    def useful(paths: list[tuple[FileKind, Path]]) -> bool:
+        """Two files or more, and no caller's transaction around the load (the staged tables
+        are dropped as each file commits, which a caller's open transaction would delay)."""
+        return len(paths) > 1 and not connection.in_atomic_block
+
+    @classmethod
+    def start(cls, paths: list[tuple[FileKind, Path]]) -> ReadAhead:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        drop_abandoned()
+        return cls(paths, pid)
+
+    def __init__(self, paths: list[tuple[FileKind, Path]], pid: int):
+        self._tally = _Tally()
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="omic-read-ahead"
+        )
+        self._jobs: dict[str, tuple[Staging, concurrent.futures.Future[Prepared]]] = {}
+        for number, (kind, path) in enumerate(paths):
+            name = f"{PREFIX}{pid}_{number}"
+            tables = Staging(raw=f"{name}_raw", rows=f"{name}_rows", shared=True)
+            self._jobs[kind.name] = (tables, self._executor.submit(self._prepare, kind, path, tables))
+
+    def _prepare(self, kind: FileKind, path: Path, tables: Staging) -> Prepared:
+        """On the staging thread, whose connection is its own."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            set_local_settings(cursor)
+            return prepare(
+                kind=kind, path=path, cursor=cursor, progress=self._tally, tables=tables, lookups=False
+            )
+
+    def take(self, kind: FileKind, progress: Progress) -> Prepared:
+        """The file's staged tables, once ready (raising what staging raised); meanwhile the
+        bytes read so far are passed on to `progress`."""
+        _, job = self._jobs[kind.name]
+        shown = 0
+        while True:
+            try:
+                prepared = job.result(timeout=PROGRESS_SECONDS)
+            except TimeoutError:
+                prepared = None
+            read = self._tally.read.get(kind.name, 0)
+            if read > shown:
+                progress.bytes_read(kind.name, read - shown)
+                shown = read
+            if prepared is not None:
+                return prepared
+
+    def release(self, kind: FileKind) -> None:
+        """Drop the file's staged tables (after its transaction: they were committed)."""
+        tables, job = self._jobs.pop(kind.name)
+        if not job.cancel():
+            concurrent.futures.wait([job])
+            _drop([tables])
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for _, job in self._jobs.values():
+            job.cancel()
+        # the staging thread closes its own connection, after whatever it is doing
+        self._executor.submit(connections.close_all).result()
+        self._executor.shutdown()
+        _drop([tables for tables, _ in self._jobs.values()])
+        self._jobs.clear()
+
+
+class _Tally(Progress):
+    """The staging thread's progress: bytes read per file, for the loading thread to show."""
+
+    def __init__(self) -> None:
+        self.read: dict[str, int] = {}
+
+    def bytes_read(self, name: str, count: int) -> None:
+        self.read[name] = self.read.get(name, 0) + count
+
+
+def _drop(staged: list[Staging]) -> None:
+    names = [ident(name) for tables in staged for name in (tables.rows, tables.raw)]
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
+
+
+def drop_abandoned() -> list[str]:
+    """Drop staged tables whose loading connection has gone (a load that was killed);
+    returns their names."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname FROM pg_class c
+            WHERE c.relkind = 'r' AND c.relpersistence = 'u'
+              AND c.relnamespace = current_schema()::regnamespace
+              AND c.relname ~ %s
+              AND substring(c.relname FROM %s)::int NOT IN (SELECT pid FROM pg_stat_activity)
+            ORDER BY 1
+            """,
+            [f"^{PREFIX}[0-9]+_", f"^{PREFIX}([0-9]+)_"],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+        if names:
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(ident(n) for n in names)}")
+    return names

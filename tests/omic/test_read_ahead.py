@@ -1,0 +1,158 @@
+"""Reading ahead (omic/loading/read_ahead.py): a second connection stages each file while
+the loading connection writes the files before it. It needs each file's transaction to
+really commit, so these tests run outside a test transaction."""
+
+import pytest
+from django.db import connection
+
+from omic.loading import Progress, file_loaded, load_extract
+from omic.loading.read_ahead import PREFIX, drop_abandoned
+from omic.models import AuditEvent, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, Wing
+from tests.omic.test_loader import BAD_ROWS, EXTRACT, PRISONERS, errors_of, write_extract
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def staged_tables():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE %s ORDER BY 1", [PREFIX + "%"])
+        return [name for (name,) in cursor.fetchall()]
+
+
+def estate_rows():
+    """Everything the extract wrote, without generated ids."""
+    return {
+        "prisons": sorted(Prison.objects.values_list("code", "name", "key_worker_capacity")),
+        "wings": sorted(Wing.objects.values_list("prison_id", "code", "name")),
+        "benchmarks": sorted(
+            Benchmark.objects.values_list("prison_id", "effective_from", "band3_benchmark_fte")
+        ),
+        "staff": sorted(StaffMember.objects.values_list("staff_id", "prison_id", "band", "fte", "status")),
+        "prisoners": sorted(Prisoner.objects.values_list("prison_number", "first_name", "date_of_birth")),
+        "spells": sorted(
+            CustodySpell.objects.values_list(
+                "prisoner_id", "prison_id", "wing__code", "reception_date", "release_date"
+            )
+        ),
+    }
+
+
+class Recorded(Progress):
+    def __init__(self):
+        self.events = []
+        self.bytes = {}
+
+    def bytes_read(self, name, count):
+        self.bytes[name] = self.bytes.get(name, 0) + count
+
+    def phase(self, name, phase, seconds, rows=None):
+        self.events.append((name, phase))
+
+
+def test_a_load_read_ahead_writes_what_one_connection_writes_and_leaves_no_staged_table(tmp_path):
+    staged_from = []
+
+    def receiver(sender, ctx, counts, **kwargs):
+        staged_from.append(ctx.rows)
+
+    progress = Recorded()
+    file_loaded.connect(receiver)
+    try:
+        report = load_extract(directory=write_extract(tmp_path), progress=progress)
+    finally:
+        file_loaded.disconnect(receiver)
+    assert report.ok, report.errors
+    ahead = estate_rows()
+    # each file was read from the tables the second connection staged
+    assert len(staged_from) == len(EXTRACT)
+    assert all(name.startswith(PREFIX) for name in staged_from), staged_from
+    assert staged_tables() == []
+    # the bytes it read were shown as the loading connection waited or took each file
+    for name in EXTRACT:
+        assert 0 < progress.bytes[name] <= (tmp_path / name).stat().st_size
+        assert [p for n, p in progress.events if n == name] == ["read", "check", "write"]
+
+    for model in (CustodySpell, Prisoner, StaffMember, Benchmark, Wing, Prison):
+        model.objects.all().delete()
+    report = load_extract(directory=tmp_path, read_ahead=False)
+    assert report.ok, report.errors
+    assert estate_rows() == ahead
+    assert ahead["spells"][0] == ("A1234BC", "CFI", None, *ahead["spells"][0][3:])
+    assert len(ahead["spells"]) == 3
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), BAD_ROWS)
+def test_bad_rows_read_ahead_are_reported_as_by_one_connection(tmp_path, kind, text, expected):
+    report = load_extract(directory=write_extract(tmp_path, **{kind: text}))
+
+    name = f"{kind}.csv"
+    assert errors_of(report, name) == expected
+    assert report[name].inserted == report[name].updated == 0
+    assert not AuditEvent.objects.filter(object_type=name).exists()
+    assert staged_tables() == []
+
+
+def test_a_cross_file_check_sees_the_rows_written_after_staging_began(tmp_path):
+    """A prisoner's spell at a prison added by the same load: the prisoners file is staged
+    before prisons.csv commits, and checked after (an unknown prison is still reported)."""
+    prisoners = PRISONERS + "C3456DE,Ian,Rees,,LEX,,2024-02-01,\n"
+
+    report = load_extract(directory=write_extract(tmp_path, prisoners=prisoners))
+
+    assert errors_of(report, "prisoners.csv") == [
+        "prisoners.csv:5: prison_code: prison LEX is not known; add it to prisons.csv or correct the code"
+    ]
+    assert staged_tables() == []
+
+
+def test_the_staged_tables_are_dropped_when_a_load_stops_part_way(tmp_path):
+    def receiver(sender, ctx, counts, **kwargs):
+        if sender == "benchmarks.csv":
+            raise RuntimeError("an app's hook failed")
+
+    file_loaded.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError, match="hook failed"):
+            load_extract(directory=write_extract(tmp_path))
+    finally:
+        file_loaded.disconnect(receiver)
+
+    assert staged_tables() == []
+    assert Wing.objects.count() == 3  # committed before the failure
+    assert not Benchmark.objects.exists()  # its transaction rolled back
+    assert not StaffMember.objects.exists()  # never reached
+
+
+def test_tables_of_a_loader_that_died_are_dropped_and_a_live_loaders_are_kept():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (live,) = cursor.fetchone()
+        cursor.execute("SELECT max(pid) + 1000000 FROM pg_stat_activity")
+        (dead,) = cursor.fetchone()
+        for pid in (live, dead):
+            cursor.execute(f"CREATE UNLOGGED TABLE {PREFIX}{pid}_0_raw (line integer)")
+
+    assert drop_abandoned() == [f"{PREFIX}{dead}_0_raw"]
+    assert staged_tables() == [f"{PREFIX}{live}_0_raw"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {PREFIX}{live}_0_raw")
+
+
+def test_a_load_inside_a_callers_transaction_stages_on_its_own_connection(tmp_path):
+    from django.db import transaction
+
+    staged_from = []
+
+    def receiver(sender, ctx, counts, **kwargs):
+        staged_from.append(ctx.rows)
+
+    file_loaded.connect(receiver)
+    try:
+        with transaction.atomic():
+            report = load_extract(directory=write_extract(tmp_path))
+    finally:
+        file_loaded.disconnect(receiver)
+
+    assert report.ok, report.errors
+    assert not any(name.startswith(PREFIX) for name in staged_from)
+    assert Prisoner.objects.count() == 2
