@@ -13,18 +13,19 @@ locks of the files being written."""
 from __future__ import annotations
 
 import concurrent.futures
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import connection, connections, transaction
 
-from omic.loading.context import Staging
+from omic.loading.context import LoadContext, Staging
 from omic.loading.prepare import Prepared, prepare, set_local_settings
 from omic.loading.progress import Progress
 from omic.loading.sql import ident
 
 if TYPE_CHECKING:
-    from omic.loading.registry import FileKind
+    from omic.loading.registry import Check, FileKind
 
 PREFIX = "omic_stage_"
 # How often the loading connection, waiting for a file, shows how far its reading has got.
@@ -84,6 +85,29 @@ class ReadAhead:
                 shown = read
             if prepared is not None:
                 return prepared
+
+    def check(
+        self, kind: FileKind, prepared: Prepared, checks: Sequence[Check]
+    ) -> concurrent.futures.Future[list[list[tuple]]] | None:
+        """Run `checks` over the file's staged rows on the staging connection, if it has no
+        file left to stage (else None: the loading connection had better run them itself).
+        The future gives each check's rows."""
+        if not all(job.done() for _, job in self._jobs.values()):
+            return None
+        return self._executor.submit(self._check, kind, prepared, checks)
+
+    def _check(self, kind: FileKind, prepared: Prepared, checks: Sequence[Check]) -> list[list[tuple]]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            set_local_settings(cursor)
+            ctx = LoadContext(
+                kind=kind,
+                cursor=cursor,
+                path=Path(kind.name),
+                present=prepared.staged.present,
+                rows=prepared.tables.rows,
+                staged_rows=prepared.staged.rows,
+            )
+            return [ctx.fetchall(check.sql) for check in checks]
 
     def release(self, kind: FileKind) -> None:
         """Drop the file's staged tables (after its transaction: they were committed)."""

@@ -156,3 +156,43 @@ def test_a_load_inside_a_callers_transaction_stages_on_its_own_connection(tmp_pa
     assert report.ok, report.errors
     assert not any(name.startswith(PREFIX) for name in staged_from)
     assert Prisoner.objects.count() == 2
+
+
+def test_the_last_files_checks_are_shared_between_the_two_connections(tmp_path):
+    """Once nothing is left to stage, every other check of a file runs on the staging
+    connection; the messages come back in the kind's order either way."""
+    from omic.loading import Check, FileKind, LoadCounts, Text, register
+    from omic.loading import registry as loading_registry
+
+    def checked_by(thing):
+        return Check(
+            "SELECT line, 'thing_id', 'checked by ' || pg_backend_pid() "
+            f"FROM {{rows}} WHERE thing_id = '{thing}'"
+        )
+
+    register(
+        FileKind(
+            name="things.csv",
+            order=75,  # after prisoners.csv: the last file
+            key=("thing_id",),
+            columns=(Text(name="thing_id", required=True),),
+            checks=(checked_by("c0"), checked_by("c1"), checked_by("c2")),
+            write=lambda ctx: LoadCounts(),
+        )
+    )
+    try:
+        write_extract(tmp_path)
+        (tmp_path / "things.csv").write_text("thing_id\nc2\nc1\nc0\n")
+        report = load_extract(directory=tmp_path)
+    finally:
+        del loading_registry._kinds["things.csv"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (loading,) = cursor.fetchone()
+
+    errors = report["things.csv"].errors
+    assert [e.line for e in errors] == [2, 3, 4]
+    by = {e.line: int(e.message.removeprefix("checked by ")) for e in errors}
+    assert by[4] == by[2] == loading  # c0 and c2
+    assert by[3] != loading  # c1, on the staging connection
+    assert staged_tables() == []
