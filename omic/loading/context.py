@@ -29,22 +29,22 @@ class Staging:
 
     def create(self, cursor: CursorWrapper, name: str, columns: str) -> None:
         """CREATE the table `name` with `columns` ("(a text, b text)")."""
+        table, on_commit = self._kind()
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        if self.shared:
-            cursor.execute(f"CREATE UNLOGGED TABLE {name} {columns}")
-        else:
-            cursor.execute(f"CREATE TEMP TABLE {name} {columns} ON COMMIT DROP")
+        cursor.execute(f"CREATE {table} {name} {columns}{on_commit}")
 
     def create_as(self, cursor: CursorWrapper, name: str, select: str) -> int:
         """CREATE the table `name` AS `select`, analysed so that joins are planned on its
         real size; returns its number of rows."""
+        table, on_commit = self._kind()
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        persistence = "UNLOGGED TABLE" if self.shared else "TEMP TABLE"
-        on_commit = "" if self.shared else " ON COMMIT DROP"
-        cursor.execute(f"CREATE {persistence} {name}{on_commit} AS {select}")
+        cursor.execute(f"CREATE {table} {name}{on_commit} AS {select}")
         rowcount = cursor.rowcount
         cursor.execute(f"ANALYZE {name}")
         return rowcount
+
+    def _kind(self) -> tuple[str, str]:
+        return ("UNLOGGED TABLE", "") if self.shared else ("TEMP TABLE", " ON COMMIT DROP")
 
 
 @dataclass

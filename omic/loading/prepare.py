@@ -46,11 +46,24 @@ class Prepared:
     """A file staged, typed and checked on its own: everything about it that needs no
     other table (its cells, and its keys repeated within it)."""
 
+    kind: FileKind
+    path: Path
     tables: Staging
     staged: Staged
     errors: list[RowError]
     read_seconds: float = 0.0
     check_seconds: float = 0.0
+
+    def context(self, cursor: CursorWrapper) -> LoadContext:
+        """What the kind's checks and writer work with, over the typed rows, on `cursor`."""
+        return LoadContext(
+            kind=self.kind,
+            cursor=cursor,
+            path=self.path,
+            present=self.staged.present,
+            rows=self.tables.rows,
+            staged_rows=self.staged.rows,
+        )
 
 
 def prepare(
@@ -68,14 +81,14 @@ def prepare(
     tables = tables or Staging()
     clock = time.perf_counter()
     staged = stage(kind=kind, path=path, cursor=cursor, progress=progress, tables=tables)
-    prepared = Prepared(tables, staged, list(staged.errors), read_seconds=time.perf_counter() - clock)
+    prepared = Prepared(
+        kind, path, tables, staged, list(staged.errors), read_seconds=time.perf_counter() - clock
+    )
     if not staged.header_ok:
         return prepared
 
     clock = time.perf_counter()
-    ctx = LoadContext(
-        kind=kind, cursor=cursor, path=path, present=staged.present, rows=tables.rows, staged_rows=staged.rows
-    )
+    ctx = prepared.context(cursor)
     checked = _type_and_check_cells(ctx, tables, lookups)
     prepared.errors.extend(_cell_errors(ctx, tables, checked))
     prepared.errors.extend(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection, connections, transaction
 
-from omic.loading.context import LoadContext, Staging
+from omic.loading.context import Staging
 from omic.loading.prepare import Prepared, prepare, set_local_settings
 from omic.loading.progress import Progress
 from omic.loading.sql import ident
@@ -87,26 +87,19 @@ class ReadAhead:
                 return prepared
 
     def check(
-        self, kind: FileKind, prepared: Prepared, checks: Sequence[Check]
+        self, prepared: Prepared, checks: Sequence[Check]
     ) -> concurrent.futures.Future[list[list[tuple]]] | None:
         """Run `checks` over the file's staged rows on the staging connection, if it has no
         file left to stage (else None: the loading connection had better run them itself).
         The future gives each check's rows."""
         if not all(job.done() for _, job in self._jobs.values()):
             return None
-        return self._executor.submit(self._check, kind, prepared, checks)
+        return self._executor.submit(self._check, prepared, checks)
 
-    def _check(self, kind: FileKind, prepared: Prepared, checks: Sequence[Check]) -> list[list[tuple]]:
+    def _check(self, prepared: Prepared, checks: Sequence[Check]) -> list[list[tuple]]:
         with transaction.atomic(), connection.cursor() as cursor:
             set_local_settings(cursor)
-            ctx = LoadContext(
-                kind=kind,
-                cursor=cursor,
-                path=Path(kind.name),
-                present=prepared.staged.present,
-                rows=prepared.tables.rows,
-                staged_rows=prepared.staged.rows,
-            )
+            ctx = prepared.context(cursor)
             return [ctx.fetchall(check.sql) for check in checks]
 
     def release(self, kind: FileKind) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 
 from omic import audit, followups
-from omic.loading.context import LoadContext
 from omic.loading.prepare import SETTINGS, Prepared, prepare, set_local_settings
 from omic.loading.progress import Progress
 from omic.loading.read_ahead import ReadAhead
@@ -153,17 +152,10 @@ def _load(
         progress.phase(kind.name, "read", prepared.read_seconds, prepared.staged.rows)
 
         clock = time.perf_counter()
-        ctx = LoadContext(
-            kind=kind,
-            cursor=cursor,
-            path=path,
-            present=prepared.staged.present,
-            rows=prepared.tables.rows,
-            staged_rows=prepared.staged.rows,
-        )
+        ctx = prepared.context(cursor)
         # Half the checks on the staging connection, if it has nothing left to stage: they
         # only read what earlier files committed, and this transaction has written nothing yet.
-        shared = ahead.check(kind, prepared, kind.checks[1::2]) if ahead and len(kind.checks) > 1 else None
+        shared = ahead.check(prepared, kind.checks[1::2]) if ahead and len(kind.checks) > 1 else None
         found = {
             number: ctx.fetchall(check.sql)
             for number, check in enumerate(kind.checks)

@@ -37,6 +37,19 @@ def estate_rows():
     }
 
 
+@pytest.fixture
+def staged_from():
+    """The rows table each loaded file's writer read (via file_loaded)."""
+    names = []
+
+    def receiver(sender, ctx, counts, **kwargs):
+        names.append(ctx.rows)
+
+    file_loaded.connect(receiver)
+    yield names
+    file_loaded.disconnect(receiver)
+
+
 class Recorded(Progress):
     def __init__(self):
         self.events = []
@@ -49,18 +62,11 @@ class Recorded(Progress):
         self.events.append((name, phase))
 
 
-def test_a_load_read_ahead_writes_what_one_connection_writes_and_leaves_no_staged_table(tmp_path):
-    staged_from = []
-
-    def receiver(sender, ctx, counts, **kwargs):
-        staged_from.append(ctx.rows)
-
+def test_a_load_read_ahead_writes_what_one_connection_writes_and_leaves_no_staged_table(
+    tmp_path, staged_from
+):
     progress = Recorded()
-    file_loaded.connect(receiver)
-    try:
-        report = load_extract(directory=write_extract(tmp_path), progress=progress)
-    finally:
-        file_loaded.disconnect(receiver)
+    report = load_extract(directory=write_extract(tmp_path), progress=progress)
     assert report.ok, report.errors
     ahead = estate_rows()
     # each file was read from the tables the second connection staged
@@ -138,20 +144,11 @@ def test_tables_of_a_loader_that_died_are_dropped_and_a_live_loaders_are_kept():
         cursor.execute(f"DROP TABLE {PREFIX}{live}_0_raw")
 
 
-def test_a_load_inside_a_callers_transaction_stages_on_its_own_connection(tmp_path):
+def test_a_load_inside_a_callers_transaction_stages_on_its_own_connection(tmp_path, staged_from):
     from django.db import transaction
 
-    staged_from = []
-
-    def receiver(sender, ctx, counts, **kwargs):
-        staged_from.append(ctx.rows)
-
-    file_loaded.connect(receiver)
-    try:
-        with transaction.atomic():
-            report = load_extract(directory=write_extract(tmp_path))
-    finally:
-        file_loaded.disconnect(receiver)
+    with transaction.atomic():
+        report = load_extract(directory=write_extract(tmp_path))
 
     assert report.ok, report.errors
     assert not any(name.startswith(PREFIX) for name in staged_from)
