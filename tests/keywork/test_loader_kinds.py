@@ -299,3 +299,62 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
     assert "the database refused the file" in err and "kw_alloc" in err
     assert KeyWorkerAllocation.objects.count() == 0
     assert _schema("keywork_keyworkerallocation") == before
+
+
+def test_a_bulk_load_that_breaks_a_rebuilt_check_constraint_loads_nothing(estate, tmp_path, monkeypatch):
+    """Check constraints are dropped for a bulk write too, and re-added (as the migrations
+    wrote them) before commit: with the cell rule for duration_minutes relaxed, a session of
+    0 minutes reaches the write, the re-added check refuses it, and nothing is loaded."""
+    import dataclasses
+
+    from keywork.loading import SESSIONS as KIND
+    from omic.loading import bulk, registry
+    from omic.loading.columns import Integer
+
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
+    columns = tuple(
+        Integer(name="duration_minutes", required=True, min=0, max=240) if c.name == "duration_minutes" else c
+        for c in KIND.columns
+    )
+    monkeypatch.setitem(registry._kinds, KIND.name, dataclasses.replace(KIND, columns=columns))
+    before = _schema("keywork_session")
+
+    status, _, err = load(tmp_path, {"sessions.csv": SESSIONS.replace(",45,", ",0,")})
+
+    assert status == 1
+    assert "the database refused the file" in err and "session_duration_range" in err
+    assert Session.objects.count() == 0
+    assert _schema("keywork_session") == before
+
+
+@pytest.mark.parametrize(
+    ("table", "primary_key", "dropped"),
+    [
+        # nothing references a session's id: its primary key is rebuilt after the write
+        ("keywork_session", "keywork_session_pkey", True),
+        # spells, allocations and sessions reference a prisoner: that key stays
+        ("omic_prisoner", "omic_prisoner_pkey", False),
+    ],
+)
+def test_bulk_mode_keeps_a_primary_key_that_a_foreign_key_stands_on(
+    db, monkeypatch, table, primary_key, dropped
+):
+    from django.db import connection
+
+    from omic.loading import bulk
+
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
+
+    def constraints():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [table])
+            return {name for (name,) in cursor.fetchall()}
+
+    before = constraints()
+    with connection.cursor() as cursor, bulk.bulk_write(cursor, table, 10) as bulk_mode:
+        assert bulk_mode
+        during = constraints()
+    assert (primary_key not in during) is dropped
+    # every check and foreign key is dropped during the write, and all are back after it
+    assert not any(name.endswith(("_check", "_fk_omic_pris")) for name in during)
+    assert constraints() == before
