@@ -8,7 +8,8 @@ Three paths, one set of SQL fragments:
 - a few weeks of every prison (nightly reconciliation, a loaded file): compute them, compare
   with what is stored and write only the rows that changed (new, different or gone), then
   re-aggregate the prison-weeks from the materialised rows;
-- many weeks (the full-year rebuild): keywork_prisoner_week is hash-partitioned by prison,
+- many weeks (the full-year rebuild), or any estate-wide range while nothing has been
+  computed yet (a first load): keywork_prisoner_week is hash-partitioned by prison,
   and each partition is built afresh with CREATE TABLE AS, indexed, analysed and swapped in;
   the partitions are built at once on connections of their own (COMPLIANCE_REBUILD_WORKERS).
   Rows outside the range are carried across.
@@ -299,9 +300,13 @@ def recompute(
         raise ValueError("week_to is before week_from")
     weeks = (week_to - week_from).days // 7 + 1
     params = _params(prison_ids, week_from, week_to, prisoner_ids)
-    rebuild = prison_ids is None and prisoner_ids is None and weeks >= REBUILD_MIN_WEEKS
     in_callers_transaction = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
+        rebuild = (
+            prison_ids is None
+            and prisoner_ids is None
+            and (weeks >= REBUILD_MIN_WEEKS or _none_computed(cursor))
+        )
         # JIT compilation costs more than it saves on these plans, small or large.
         cursor.execute("SET LOCAL jit = off")
         if prisoner_ids is None:
@@ -323,6 +328,15 @@ def recompute(
         seconds=time.perf_counter() - started,
         mode="rebuild" if rebuild else ("prisoner" if prisoner_ids is not None else "replace"),
     )
+
+
+def _none_computed(cursor) -> bool:
+    """No prisoner-week computed yet (a first load): then a rebuild has nothing to carry
+    across or compare with, and writing fresh tables beats inserting row by row into the
+    indexed ones (a first national load's open weeks, 165,000 rows: 1.8 s against 3.7 s).
+    Either path gives the same rows; this only picks the quicker."""
+    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM keywork_prisoner_week)")
+    return cursor.fetchone()[0]
 
 
 def _all_prison_codes(cursor) -> list[str]:

@@ -242,6 +242,27 @@ def test_full_rebuild_swaps_in_the_same_rows_as_the_incremental_path(prison):
         )
 
 
+def test_an_estate_recompute_with_nothing_computed_yet_writes_fresh_tables(prison):
+    """A first load's open weeks: nothing computed yet, so even two weeks take the rebuild
+    path; once rows exist, the same range compares and writes only what changed. Both give
+    the reference's rows."""
+    spell = factories.CustodySpellFactory(
+        prisoner__prison_number="A1313KK", prison=prison, reception_date=d(-3)
+    )
+    factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(1))
+
+    first = compliance.recompute(week_from=MON, week_to=d(7))
+    assert first.mode == "rebuild"
+    assert engine_rows(MON, d(13)) == reference(MON, d(13))
+
+    again = compliance.recompute(week_from=MON, week_to=d(7))
+    assert again.mode == "replace"
+    assert engine_rows(MON, d(13)) == reference(MON, d(13))
+    # a prison's recompute never rebuilds the estate, computed or not
+    PrisonerWeek.objects.all().delete()
+    assert compliance.recompute(week_from=MON, week_to=MON, prison_ids=["KWA"]).mode == "replace"
+
+
 def test_prisoner_path_matches_a_full_prison_recompute(prison):
     spells = [
         factories.CustodySpellFactory(
