@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import F, Q
 
-from omic.models import KEY_COLLATION, DateRange, Prison, Prisoner, PrisonNumberKey, StaffMember
+from omic.models import KEY_COLLATION, PeriodBox, Prison, Prisoner, StaffMember
 
 
 class Source(models.TextChoices):
@@ -68,10 +68,7 @@ class KeyWorkerAllocation(models.Model):
             ),
             ExclusionConstraint(
                 name="kw_alloc_no_overlap",
-                expressions=[
-                    (PrisonNumberKey("prisoner"), RangeOperators.EQUAL),
-                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
-                ],
+                expressions=[(PeriodBox("prisoner", "start_date", "end_date"), RangeOperators.OVERLAPS)],
                 condition=Q(deleted_at__isnull=True),
             ),
         ]

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from omic.models import Benchmark, CustodySpell, Prison, Prisoner, StaffMember, User, Wing
 from tests.factories import (
@@ -180,6 +182,46 @@ def test_a_transfer_on_the_release_day_and_other_prisoners_spells_do_not_overlap
     )
 
     assert CustodySpell.objects.count() == 3
+
+
+# Prison numbers next to each other as the exclusion constraint encodes them (a prisoner
+# is a number there), and far apart; dates around one another, and at the calendar's ends.
+NUMBERS = ("A0001AA", "A0001AB", "A0002AA", "B0001AA", "Z9999ZZ")
+DAYS = st.one_of(
+    st.dates(min_value=D(2024, 1, 1), max_value=D(2024, 1, 8)), st.sampled_from([D(1, 1, 1), D(9999, 12, 30)])
+)
+
+
+@st.composite
+def periods(draw):
+    reception = draw(DAYS)
+    release = draw(st.none() | DAYS.filter(lambda day: day > reception))
+    return draw(st.sampled_from(NUMBERS)), reception, release
+
+
+def overlap(first, second):
+    """The plain rule: one prisoner, and a day in both half-open spells. If any day is in
+    both, the later reception day is (each spell runs on from its reception)."""
+    (a, a_from, a_to), (b, b_from, b_to) = first, second
+    day = max(a_from, b_from)
+    return a == b and all(to is None or day < to for to in (a_to, b_to))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=periods(), second=periods())
+def test_the_no_overlap_constraint_refuses_exactly_the_spells_that_share_a_day(first, second):
+    with transaction.atomic():
+        prisoners = {n: PrisonerFactory(prison_number=n) for n in {first[0], second[0]}}
+        spell(prisoners[first[0]], *first[1:])
+        try:
+            with transaction.atomic():
+                spell(prisoners[second[0]], *second[1:], prison_code="CFI")
+            refused_by_database = False
+        except IntegrityError as error:
+            assert "spell_no_overlap" in str(error)
+            refused_by_database = True
+        assert refused_by_database == overlap(first, second)
+        transaction.set_rollback(True)
 
 
 # -- staff -------------------------------------------------------------------------------
