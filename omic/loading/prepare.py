@@ -89,7 +89,7 @@ def prepare(
 
     clock = time.perf_counter()
     ctx = prepared.context(cursor)
-    checked = _type_and_check_cells(ctx, tables, lookups)
+    checked = _type_and_check_cells(ctx, tables, lookups, blanks=staged.blanks)
     prepared.errors.extend(_cell_errors(ctx, tables, checked))
     prepared.errors.extend(
         RowError(kind.name, line, column, message)
@@ -99,7 +99,7 @@ def prepare(
     return prepared
 
 
-def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool) -> list[Column]:
+def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, blanks: bool) -> list[Column]:
     """One pass over the staging table: each cell trimmed once, then typed (NULL when
     unreadable) and checked; a cell's problem is kept as a small code in `_error_<i>`.
     Returns the columns whose codes were stored, in order.
@@ -108,14 +108,18 @@ def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool) -> l
     careful ones, which never raise (only a file with bad cells pays for them)."""
     try:
         with transaction.atomic():
-            return _typed_rows(ctx, tables, quick=True, lookups=lookups)
+            return _typed_rows(ctx, tables, quick=True, lookups=lookups, blanks=blanks)
     except DataError:
-        return _typed_rows(ctx, tables, quick=False, lookups=lookups)
+        return _typed_rows(ctx, tables, quick=False, lookups=lookups, blanks=blanks)
 
 
-def _typed_rows(ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool) -> list[Column]:
+def _typed_rows(
+    ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool, blanks: bool
+) -> list[Column]:
     checked = [c for c in ctx.kind.columns if ctx.has(c.name) and c.check_sql("x") is not None]
-    trimmed_cells = ", ".join(f"{trimmed(c.name)} AS {ident(c.name)}" for c in ctx.kind.columns)
+    # with no blank in the file, an empty cell is all there is to clear
+    cell = trimmed if blanks else (lambda name: f"NULLIF({ident(name)}, '')")
+    trimmed_cells = ", ".join(f"{cell(c.name)} AS {ident(c.name)}" for c in ctx.kind.columns)
     readable = "".join(
         f", {c.quick_readable(ident(c.name)) if quick else c.readable(ident(c.name))}"
         f" AS {ident('_readable_' + c.name)}"

@@ -38,6 +38,9 @@ class Staged:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     header_ok: bool = True
+    # False when the file holds no space or tab at all: then no cell has blanks to trim
+    # (trimming seven columns is a quarter of typing 831,000 sessions)
+    blanks: bool = True
 
 
 def stage(
@@ -67,7 +70,8 @@ def stage(
     )
     column_list = ", ".join(ident(c) for c in staging_columns)
 
-    if b'"' not in first and not _contains(path, b'"'):
+    quotes, blanks = _scan(path)
+    if not quotes:
         try:
             with transaction.atomic(), path.open("rb") as f:
                 f.readline()
@@ -76,7 +80,7 @@ def stage(
                     f"COPY {raw} ({column_list}) FROM STDIN WITH (FORMAT csv)",
                     _Counted(f, kind.name, progress),
                 )
-            return Staged(present=present, rows=rows)
+            return Staged(present=present, rows=rows, blanks=blanks)
         except DatabaseError:
             pass  # a short row, a blank line or a bad byte: the careful reader says which
 
@@ -110,12 +114,15 @@ def _read_header(kind: FileKind, first: bytes) -> tuple[list[str], list[RowError
     return header, errors
 
 
-def _contains(path: Path, needle: bytes) -> bool:
+def _scan(path: Path) -> tuple[bool, bool]:
+    """Whether the file holds a double quote, and whether it holds a space or a tab (read
+    to the end only when it has no quote: then the careful reader takes it anyway)."""
+    quotes = blanks = False
     with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            if needle in chunk:
-                return True
-    return False
+        while not quotes and (chunk := f.read(CHUNK)):
+            quotes = b'"' in chunk
+            blanks = blanks or b" " in chunk or b"\t" in chunk
+    return quotes, blanks
 
 
 def _copy(cursor: CursorWrapper, sql: str, stream: BinaryIO | _Chunks | _Counted) -> int:

@@ -203,6 +203,29 @@ def test_quoted_values_blank_lines_and_trailing_commas_are_read(tmp_path):
     assert Prison.objects.get(code="CFI").name == "HMP\nCardiff"
 
 
+def test_tabs_are_trimmed_and_a_file_with_no_blank_at_all_is_read_as_it_is(tmp_path):
+    """Trimming is skipped only for a file that holds no space or tab anywhere."""
+    from omic.loading.staging import _scan
+
+    plain, tabbed = tmp_path / "plain", tmp_path / "tabbed"
+    for folder, row in (
+        (plain, "LEI,Leeds,male_closed,england"),
+        (tabbed, "\tCFI,Cardiff\t,male_closed,wales\t"),
+    ):
+        folder.mkdir()
+        write(folder, "prisons.csv", f"prison_code,name,estate,country\n{row}\n")
+    assert (_scan(plain / "prisons.csv"), _scan(tabbed / "prisons.csv")) == ((False, False), (False, True))
+
+    assert load_extract(directory=plain).ok
+    report = load_extract(directory=tabbed)
+
+    assert report.ok, report.errors
+    assert sorted(Prison.objects.values_list("code", "name", "country")) == [
+        ("CFI", "Cardiff", "wales"),
+        ("LEI", "Leeds", "england"),
+    ]
+
+
 # -- idempotence and updates ---------------------------------------------------------------
 
 
