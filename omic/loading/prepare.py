@@ -100,9 +100,9 @@ def prepare(
 
 
 def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, blanks: bool) -> list[Column]:
-    """One pass over the staging table: each cell trimmed once, then typed (NULL when
-    unreadable) and checked; a cell's problem is kept as a small code in `_error_<i>`.
-    Returns the columns whose codes were stored, in order.
+    """One pass over the staging table: each cell trimmed once (if the file has blanks at
+    all), then typed (NULL when unreadable) and checked; a cell's problem is kept as a
+    small code in `_error_<i>`. Returns the columns whose codes were stored, in order.
 
     The quick checks may raise on an unreadable cell; then the pass runs again with the
     careful ones, which never raise (only a file with bad cells pays for them)."""
