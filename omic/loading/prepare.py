@@ -117,9 +117,9 @@ def _typed_rows(
     ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool, blanks: bool
 ) -> list[Column]:
     checked = [c for c in ctx.kind.columns if ctx.has(c.name) and c.check_sql("x") is not None]
-    # with no blank in the file, an empty cell is all there is to clear
-    cell = trimmed if blanks else (lambda name: f"NULLIF({ident(name)}, '')")
-    trimmed_cells = ", ".join(f"{cell(c.name)} AS {ident(c.name)}" for c in ctx.kind.columns)
+    trimmed_cells = ", ".join(
+        f"{trimmed(c.name, blanks=blanks)} AS {ident(c.name)}" for c in ctx.kind.columns
+    )
     readable = "".join(
         f", {c.quick_readable(ident(c.name)) if quick else c.readable(ident(c.name))}"
         f" AS {ident('_readable_' + c.name)}"

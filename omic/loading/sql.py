@@ -24,6 +24,8 @@ def literal(value: Any) -> str:
     raise TypeError(f"no SQL literal for {value!r}")
 
 
-def trimmed(column: str) -> str:
-    """A raw staging cell with surrounding blanks removed; an empty cell is NULL."""
-    return f"NULLIF(btrim({ident(column)}, E' \\t'), '')"
+def trimmed(column: str, *, blanks: bool = True) -> str:
+    """A raw staging cell with surrounding blanks removed; an empty cell is NULL.
+    `blanks=False` for a file that holds no space or tab at all: nothing to remove."""
+    cell = f"btrim({ident(column)}, E' \\t')" if blanks else ident(column)
+    return f"NULLIF({cell}, '')"
