@@ -140,37 +140,49 @@ SESSION_FIELDS = (
 def write_sessions(ctx: LoadContext) -> LoadCounts:
     """Upsert by session_id (source 'extract'); a soft-deleted session is skipped, and an
     unchanged one is not rewritten."""
-    deleted = (
-        f"EXISTS (SELECT 1 FROM {SESSION} x WHERE x.session_id = r.session_id AND x.deleted_at IS NOT NULL)"
-    )
-    (skipped,) = ctx.fetchone(f"SELECT count(*) FROM {{rows}} r WHERE {deleted}")
-    # Weeks to recompute: where the rows go, and where updated sessions were before.
-    ranges = ctx.fetchall(
-        f"""
-        SELECT prison_id, min(day), max(day) FROM (
-            SELECT r.prison_code AS prison_id, r.date AS day FROM {{rows}} r WHERE NOT {deleted}
-            UNION ALL
-            SELECT t.prison_id, t.date FROM {SESSION} t
-            WHERE t.deleted_at IS NULL AND t.session_id IN (SELECT session_id FROM {{rows}})
-        ) touched GROUP BY prison_id ORDER BY prison_id
-        """
-    )
     fields = ", ".join(SESSION_FIELDS)
     (known,) = ctx.fetchone(
         f"SELECT EXISTS (SELECT 1 FROM {{rows}} r JOIN {SESSION} t ON t.session_id = r.session_id)"
     )
     if known:
+        deleted = (
+            f"EXISTS (SELECT 1 FROM {SESSION} x WHERE x.session_id = r.session_id "
+            "AND x.deleted_at IS NOT NULL)"
+        )
+        (skipped,) = ctx.fetchone(f"SELECT count(*) FROM {{rows}} r WHERE {deleted}")
+        # Weeks to recompute: where the rows go, and where updated sessions were before.
+        ranges = ctx.fetchall(
+            f"""
+            SELECT prison_id, min(day), max(day) FROM (
+                SELECT r.prison_code AS prison_id, r.date AS day FROM {{rows}} r WHERE NOT {deleted}
+                UNION ALL
+                SELECT t.prison_id, t.date FROM {SESSION} t
+                WHERE t.deleted_at IS NULL AND t.session_id IN (SELECT session_id FROM {{rows}})
+            ) touched GROUP BY prison_id ORDER BY prison_id
+            """
+        )
         with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",)):
             inserted, updated = _upsert_sessions(ctx, deleted, fields)
     else:
-        # Every row is new (a first load, or a week's new extract): a plain insert, with
-        # no conflicts to look for, in date order so that the engine's scans of recent
-        # weeks read few pages (session_date_brin).
+        # Every row is new (a first load, or a week's new extract): none is a deleted
+        # session, so the weeks to recompute are where the rows go, as summarised when the
+        # file was staged. A plain insert, with no conflicts to look for, in date order so
+        # that the engine's scans of recent weeks read few pages (session_date_brin).
+        skipped = 0
+        ranges = ctx.summary if ctx.summary is not None else ctx.fetchall(SESSION_WEEKS)
         with bulk_write(ctx.cursor, SESSION, ctx.staged_rows):
             inserted, updated = _insert_sessions(ctx, fields), 0
     if inserted or updated:
         _schedule(ranges)
     return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
+
+
+# Each prison's first and last session date in the file: the weeks its rows go to.
+SESSION_WEEKS = """
+    SELECT prison_code, min(date), max(date) FROM {rows}
+    WHERE prison_code IS NOT NULL AND date IS NOT NULL
+    GROUP BY prison_code ORDER BY prison_code
+"""
 
 
 # The staged sessions with the key worker allocated that day: allocations never overlap (an
@@ -251,6 +263,7 @@ SESSIONS = register(
             key_worker_on("date", "the key worker who held a session"),
         ),
         write=write_sessions,
+        summary=SESSION_WEEKS,
         description="key work sessions that took place",
     )
 )

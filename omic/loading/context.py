@@ -55,6 +55,8 @@ class LoadContext:
     present: frozenset[str]
     rows: str = Staging.rows
     staged_rows: int = 0
+    # the rows of the kind's `summary` over the staged rows (None: the kind has none)
+    summary: list[tuple] | None = None
 
     def has(self, column: str) -> bool:
         """Was the column in the file's header? An absent optional column leaves existing

@@ -53,6 +53,7 @@ class Prepared:
     errors: list[RowError]
     read_seconds: float = 0.0
     check_seconds: float = 0.0
+    summary: list[tuple] | None = None
 
     def context(self, cursor: CursorWrapper) -> LoadContext:
         """What the kind's checks and writer work with, over the typed rows, on `cursor`."""
@@ -63,6 +64,7 @@ class Prepared:
             present=self.staged.present,
             rows=self.tables.rows,
             staged_rows=self.staged.rows,
+            summary=self.summary,
         )
 
 
@@ -95,6 +97,8 @@ def prepare(
         RowError(kind.name, line, column, message)
         for line, column, message in ctx.fetchall(shared_checks.duplicate_key(kind.key).sql)
     )
+    if kind.summary is not None and not prepared.errors:
+        prepared.summary = ctx.fetchall(kind.summary)
     prepared.check_seconds = time.perf_counter() - clock
     return prepared
 

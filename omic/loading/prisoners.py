@@ -30,6 +30,7 @@ PRISON_NUMBER = Text(
 
 SPELL = CustodySpell._meta.db_table
 PRISON = Prison._meta.db_table
+PRISONER = Prisoner._meta.db_table
 PLAN = "omic_load_spell_plan"
 
 OVERLAPPING_SPELLS = Check(
@@ -147,14 +148,22 @@ def write_prisoners(ctx: LoadContext) -> LoadCounts:
                            AND s.reception_date = r.reception_date
         """,
     )
-    (details_only,) = ctx.fetchone(
-        f"""
-        WITH written AS ({PRISONER_DETAILS.statement(ctx, "t.prison_number, (t.xmax = 0) AS inserted")})
-        SELECT count(*) FROM written
-        JOIN {PLAN} p ON p.prison_number = written.prison_number AND p.details_row
-        WHERE NOT written.inserted AND p.action = 'unchanged'
-        """
+    (known,) = ctx.fetchone(
+        f"SELECT EXISTS (SELECT 1 FROM {PLAN} p JOIN {PRISONER} q ON q.prison_number = p.prison_number)"
     )
+    if known:
+        (details_only,) = ctx.fetchone(
+            f"""
+            WITH written AS ({PRISONER_DETAILS.statement(ctx, "t.prison_number, (t.xmax = 0) AS inserted")})
+            SELECT count(*) FROM written
+            JOIN {PLAN} p ON p.prison_number = written.prison_number AND p.details_row
+            WHERE NOT written.inserted AND p.action = 'unchanged'
+            """
+        )
+    else:
+        # none of the file's prisoners is loaded yet: every spell is new, so is every prisoner
+        ctx.execute(PRISONER_DETAILS.insert_statement(ctx))
+        details_only = 0
     assignments = [
         a
         for a, present in (("wing_id = p.wing_id", wing), ("release_date = p.release_date", release))

@@ -54,6 +54,10 @@ class FileKind:
     columns: tuple[Column, ...]
     write: Writer
     checks: tuple[Check, ...] = ()
+    # A SELECT over `{rows}` alone, run as the file is staged (so, when reading ahead, on
+    # the staging connection, off the loading connection's path); its rows reach the
+    # writer as `LoadContext.summary`.
+    summary: str | None = None
     order: int = field(default=-1)
     description: str = ""
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from keywork import compliance, tasks
 from keywork.models import KeyWorkerAllocation, PrisonWeek, Session, Source
+from tests.db import schema
 from tests.factories import CustodySpellFactory, PrisonerFactory, PrisonFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -234,25 +235,6 @@ def test_a_first_load_leaves_never_computed_history_to_the_report(estate, tmp_pa
     assert not PrisonWeek.objects.filter(prison_id="LEI").exists()
 
 
-def _schema(table):
-    """The table's indexes and constraints, by name, with their definitions."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
-            WHERE indrelid = %s::regclass
-            UNION ALL
-            SELECT conname, pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END
-            FROM pg_constraint WHERE conrelid = %s::regclass
-            ORDER BY 1, 2
-            """,
-            [table, table],
-        )
-        return cursor.fetchall()
-
-
 def test_a_bulk_first_load_rebuilds_every_index_and_constraint(estate, tmp_path, monkeypatch):
     """A load that at least doubles a table drops its secondary indexes and foreign keys and
     rebuilds them after the write: the schema is as before and the rows are as a row-by-row
@@ -260,13 +242,13 @@ def test_a_bulk_first_load_rebuilds_every_index_and_constraint(estate, tmp_path,
     from omic.loading import bulk
 
     monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
-    before = {t: _schema(t) for t in ("keywork_session", "keywork_keyworkerallocation")}
+    before = {t: schema(t) for t in ("keywork_session", "keywork_keyworkerallocation")}
     assert any("FOREIGN KEY" in d for _, d in before["keywork_session"])
 
     status, _, err = load(tmp_path, {"allocations.csv": ALLOCATIONS, "sessions.csv": SESSIONS})
 
     assert status == 0, err
-    assert {t: _schema(t) for t in before} == before
+    assert {t: schema(t) for t in before} == before
     x1 = Session.objects.get(session_id="X1")
     assert (x1.prisoner_id, x1.allocated_key_worker_id, x1.duration_minutes) == ("A1234BC", "S1", 45)
     assert KeyWorkerAllocation.objects.count() == 2
@@ -286,7 +268,7 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
     checks = tuple(c for c in KIND.checks if c != OVERLAPPING_ALLOCATIONS)
     unchecked = dataclasses.replace(KIND, checks=checks)
     monkeypatch.setitem(registry._kinds, KIND.name, unchecked)
-    before = _schema("keywork_keyworkerallocation")
+    before = schema("keywork_keyworkerallocation")
     rows = (
         "prison_number,staff_id,prison_code,start_date,end_date\n"
         "A1234BC,S1,LEI,2024-01-01,\n"
@@ -298,7 +280,7 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
     assert status == 1
     assert "the database refused the file" in err and "kw_alloc" in err
     assert KeyWorkerAllocation.objects.count() == 0
-    assert _schema("keywork_keyworkerallocation") == before
+    assert schema("keywork_keyworkerallocation") == before
 
 
 def test_a_bulk_load_that_breaks_a_rebuilt_check_constraint_loads_nothing(estate, tmp_path, monkeypatch):
@@ -317,14 +299,14 @@ def test_a_bulk_load_that_breaks_a_rebuilt_check_constraint_loads_nothing(estate
         for c in KIND.columns
     )
     monkeypatch.setitem(registry._kinds, KIND.name, dataclasses.replace(KIND, columns=columns))
-    before = _schema("keywork_session")
+    before = schema("keywork_session")
 
     status, _, err = load(tmp_path, {"sessions.csv": SESSIONS.replace(",45,", ",0,")})
 
     assert status == 1
     assert "the database refused the file" in err and "session_duration_range" in err
     assert Session.objects.count() == 0
-    assert _schema("keywork_session") == before
+    assert schema("keywork_session") == before
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from omic.loading import (
 )
 from omic.loading import registry as loading_registry
 from omic.models import AuditEvent, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, Wing
+from tests.db import schema
 from tests.factories import CustodySpellFactory, PrisonerFactory, PrisonFactory, WingFactory
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +260,71 @@ def test_loading_the_same_folder_twice_changes_nothing(tmp_path):
         "staff.csv": {"inserted": 0, "updated": 0, "unchanged": 3, "rows": 3},
         "prisoners.csv": {"inserted": 0, "updated": 0, "unchanged": 3, "rows": 3},
     }
+
+
+CORE_MODELS = (Prison, Wing, Benchmark, StaffMember, Prisoner, CustodySpell)
+
+
+def _core_rows():
+    """Every core table's rows as values, without the ids a load assigns (a wing by code)."""
+    rows = {}
+    for model in CORE_MODELS:
+        fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+        fields = ["wing__code" if f == "wing_id" else f for f in fields]
+        rows[model.__name__] = sorted(model.objects.values_list(*fields))
+    return rows
+
+
+def test_a_bulk_first_load_writes_what_a_row_by_row_one_does_and_keeps_the_schema(tmp_path, monkeypatch):
+    """Bulk mode (here from 2 rows) drops each core table's indexes and constraints, except
+    the keys ON CONFLICT stands on, and rebuilds them before commit: the rows are those of
+    a row-by-row load, the schema is as migrated, and a second load (which would not
+    double the tables, so is row by row) changes nothing."""
+    from django.db import connection
+
+    from omic.loading import bulk
+
+    write_extract(tmp_path)
+    tables = [model._meta.db_table for model in CORE_MODELS]
+    migrated = {table: schema(table) for table in tables}
+    assert load_extract(directory=tmp_path).ok
+    row_by_row = _core_rows()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE omic_prison, omic_prisoner CASCADE")
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
+    in_bulk = []
+    is_bulk = bulk._is_bulk
+    monkeypatch.setattr(
+        bulk, "_is_bulk", lambda cursor, table, n: is_bulk(cursor, table, n) and not in_bulk.append(table)
+    )
+
+    assert load_extract(directory=tmp_path).ok
+
+    assert in_bulk == ["omic_prison", "omic_wing", "omic_benchmark", "omic_staffmember", "omic_custodyspell"]
+    assert _core_rows() == row_by_row
+    assert {table: schema(table) for table in tables} == migrated
+    in_bulk.clear()
+    again = load_extract(directory=tmp_path)
+    assert (in_bulk, sum(f.inserted + f.updated for f in again.files)) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    ("table", "columns", "arbiters"),
+    [
+        ("omic_staffmember", ("staff_id",), ("omic_staffmember_pkey",)),
+        ("omic_wing", ("code", "prison_id"), ("wing_code_unique_in_prison",)),
+        # a partial unique index, not a constraint: named as an index
+        ("keywork_keyworkerallocation", ("start_date", "prisoner_id"), ("kw_alloc_natural_key",)),
+        ("omic_staffmember", ("prison_id",), ()),
+    ],
+)
+def test_unique_on_names_the_arbiters_of_an_on_conflict(table, columns, arbiters):
+    from django.db import connection
+
+    from omic.loading.bulk import unique_on
+
+    with connection.cursor() as cursor:
+        assert unique_on(cursor, table, columns) == arbiters
 
 
 def test_changed_rows_are_updated_and_counted(tmp_path):
