@@ -137,6 +137,17 @@ SESSION_FIELDS = (
 )
 
 
+# An extract's sessions have no recorder: this partial index never takes one of them.
+APP_ONLY = ("session_recorded_by",)
+
+# Each prison's first and last session date in the file: the weeks its rows go to.
+SESSION_WEEKS = """
+    SELECT prison_code, min(date), max(date) FROM {rows}
+    WHERE prison_code IS NOT NULL AND date IS NOT NULL
+    GROUP BY prison_code ORDER BY prison_code
+"""
+
+
 def write_sessions(ctx: LoadContext) -> LoadCounts:
     """Upsert by session_id (source 'extract'); a soft-deleted session is skipped, and an
     unchanged one is not rewritten."""
@@ -161,7 +172,9 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
             ) touched GROUP BY prison_id ORDER BY prison_id
             """
         )
-        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",)):
+        with bulk_write(
+            ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",), untouched=APP_ONLY
+        ):
             inserted, updated = _upsert_sessions(ctx, deleted, fields)
     else:
         # Every row is new (a first load, or a week's new extract): none is a deleted
@@ -170,19 +183,11 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         # that the engine's scans of recent weeks read few pages (session_date_brin).
         skipped = 0
         ranges = ctx.summary if ctx.summary is not None else ctx.fetchall(SESSION_WEEKS)
-        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows):
+        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, untouched=APP_ONLY):
             inserted, updated = _insert_sessions(ctx, fields), 0
     if inserted or updated:
         _schedule(ranges)
     return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
-
-
-# Each prison's first and last session date in the file: the weeks its rows go to.
-SESSION_WEEKS = """
-    SELECT prison_code, min(date), max(date) FROM {rows}
-    WHERE prison_code IS NOT NULL AND date IS NOT NULL
-    GROUP BY prison_code ORDER BY prison_code
-"""
 
 
 # The staged sessions with the key worker allocated that day: allocations never overlap (an

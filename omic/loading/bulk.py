@@ -38,14 +38,18 @@ def _is_bulk(cursor, table: str, incoming: int) -> bool:
 
 
 @contextmanager
-def bulk_write(cursor, table: str, incoming: int, *, arbiters: tuple[str, ...] = ()) -> Iterator[bool]:
+def bulk_write(
+    cursor, table: str, incoming: int, *, arbiters: tuple[str, ...] = (), untouched: tuple[str, ...] = ()
+) -> Iterator[bool]:
     """Around a write of about `incoming` rows into `table`; yields whether bulk mode is on.
 
     In bulk mode the table's constraints (except `arbiters`, those an ON CONFLICT names, and
     a primary key that another table's foreign key references) and plain indexes are
     dropped, then recreated and so validated after the write, before the transaction can
     commit: the checks together in one statement, then the keys, the foreign keys last.
-    `arbiters` may name unique indexes as well as constraints (unique_on)."""
+    `arbiters` may name unique indexes as well as constraints (unique_on). `untouched`
+    names partial indexes that no written row enters (its predicate is never true of
+    them): they stay, since rebuilding one would scan the whole table for nothing."""
     if not _is_bulk(cursor, table, incoming):
         yield False
         return
@@ -71,7 +75,7 @@ def bulk_write(cursor, table: str, incoming: int, *, arbiters: tuple[str, ...] =
           AND i.indexrelid::regclass::text <> ALL(%s)
         ORDER BY 1
         """,
-        [table, list(arbiters)],
+        [table, [*arbiters, *untouched]],
     )
     indexes = cursor.fetchall()
     # ALTER TABLE refuses while deferred foreign-key checks are queued (earlier writes in

@@ -340,3 +340,27 @@ def test_bulk_mode_keeps_a_primary_key_that_a_foreign_key_stands_on(
     # every check and foreign key is dropped during the write, and all are back after it
     assert not any(name.endswith(("_check", "_fk_omic_pris")) for name in during)
     assert constraints() == before
+
+
+@pytest.mark.parametrize("untouched", [(), ("session_recorded_by",)])
+def test_bulk_mode_leaves_a_partial_index_the_write_never_enters(db, monkeypatch, untouched):
+    """An extract's sessions have no recorder, so the loader names session_recorded_by as
+    untouched: it stays through the write (a rebuild would scan every session for none)."""
+    from django.db import connection
+
+    from omic.loading import bulk
+
+    monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'keywork_session'::regclass"
+            )
+            return {name for (name,) in cursor.fetchall()}
+
+    before = indexes()
+    with connection.cursor() as cursor, bulk.bulk_write(cursor, "keywork_session", 10, untouched=untouched):
+        during = indexes()
+    assert during == set(untouched)
+    assert indexes() == before
