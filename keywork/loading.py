@@ -183,8 +183,8 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         # that the engine's scans of recent weeks read few pages (session_date_brin).
         skipped = 0
         ranges = ctx.summary if ctx.summary is not None else ctx.fetchall(SESSION_WEEKS)
-        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, untouched=APP_ONLY):
-            inserted, updated = _insert_sessions(ctx, fields), 0
+        with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, untouched=APP_ONLY) as bulk:
+            inserted, updated = _insert_sessions(ctx, fields, ids_reserved=bulk), 0
     if inserted or updated:
         _schedule(ranges)
     return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
@@ -193,7 +193,7 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
 # The staged sessions with the key worker allocated that day: allocations never overlap (an
 # exclusion constraint), so the join finds at most one, and may hash rather than probe per row.
 _SESSION_SOURCE = f"""
-    SELECT r.session_id, r.prison_number AS prisoner_id, r.prison_code AS prison_id,
+    SELECT r.line, r.session_id, r.prison_number AS prisoner_id, r.prison_code AS prison_id,
            r.staff_id AS key_worker_id, a.key_worker_id AS allocated_key_worker_id, r.date,
            r.duration_minutes, r.kind
     FROM {{rows}} r
@@ -203,11 +203,27 @@ _SESSION_SOURCE = f"""
 """
 
 
-def _insert_sessions(ctx: LoadContext, fields: str) -> int:
+def _insert_sessions(ctx: LoadContext, fields: str, *, ids_reserved: bool) -> int:
+    """With `ids_reserved` (bulk mode, whose ALTERs hold the table's lock until commit, so
+    that no one else draws a session id meanwhile), the file's ids are reserved in one step,
+    one per line, rather than drawn from the sequence row by row (831,000 nextval calls
+    took about 0.5 s)."""
+    id_column = id_value = ""
+    if ids_reserved:
+        (first,) = ctx.fetchone(
+            f"""
+            SELECT setval(seq, nextval(seq) + span - 1) - span + 1
+            FROM (SELECT pg_get_serial_sequence({literal(SESSION)}, 'id') AS seq,
+                         greatest(max(line) - 1, 1) AS span FROM {{rows}}) lines
+            """
+        )
+        id_column, id_value = "id, ", f"{int(first)} + s.line - 2, "
     return ctx.execute(
         f"""
-        INSERT INTO {SESSION} (source, session_id, {fields}, notes, recorded_at, updated_at, deleted_reason)
-        SELECT {EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)}, '', now(), now(), ''
+        INSERT INTO {SESSION} ({id_column}source, session_id, {fields}, notes, recorded_at, updated_at,
+                               deleted_reason)
+        SELECT {id_value}{EXTRACT}, s.session_id, {", ".join(f"s.{f}" for f in SESSION_FIELDS)},
+               '', now(), now(), ''
         FROM ({_SESSION_SOURCE}) s
         ORDER BY s.date
         """

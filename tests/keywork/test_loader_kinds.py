@@ -239,6 +239,8 @@ def test_a_bulk_first_load_rebuilds_every_index_and_constraint(estate, tmp_path,
     """A load that at least doubles a table drops its secondary indexes and foreign keys and
     rebuilds them after the write: the schema is as before and the rows are as a row-by-row
     load would write them."""
+    from django.db import connection
+
     from omic.loading import bulk
 
     monkeypatch.setattr(bulk, "BULK_MIN_ROWS", 2)
@@ -252,6 +254,12 @@ def test_a_bulk_first_load_rebuilds_every_index_and_constraint(estate, tmp_path,
     x1 = Session.objects.get(session_id="X1")
     assert (x1.prisoner_id, x1.allocated_key_worker_id, x1.duration_minutes) == ("A1234BC", "S1", 45)
     assert KeyWorkerAllocation.objects.count() == 2
+    # the ids were reserved in one step, one per line: the sequence has moved past them
+    ids = sorted(Session.objects.values_list("id", flat=True))
+    assert ids[1] == ids[0] + 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('keywork_session', 'id'))")
+        assert cursor.fetchone()[0] == ids[-1] + 1
 
 
 def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_path, monkeypatch):
