@@ -173,7 +173,7 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
             """
         )
         with bulk_write(
-            ctx.cursor, SESSION, ctx.staged_rows, arbiters=("session_id_unique",), untouched=APP_ONLY
+            ctx.cursor, SESSION, ctx.staged_rows, conflict_on=("session_id",), untouched=APP_ONLY
         ):
             inserted, updated = _upsert_sessions(ctx, deleted, fields)
     else:
@@ -182,7 +182,7 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         # file was staged. A plain insert, with no conflicts to look for, in date order so
         # that the engine's scans of recent weeks read few pages (session_date_brin).
         skipped = 0
-        ranges = ctx.summary if ctx.summary is not None else ctx.fetchall(SESSION_WEEKS)
+        ranges = ctx.summary
         with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, untouched=APP_ONLY) as bulk:
             inserted, updated = _insert_sessions(ctx, fields, ids_reserved=bulk), 0
     if inserted or updated:

@@ -39,20 +39,21 @@ def _is_bulk(cursor, table: str, incoming: int) -> bool:
 
 @contextmanager
 def bulk_write(
-    cursor, table: str, incoming: int, *, arbiters: tuple[str, ...] = (), untouched: tuple[str, ...] = ()
+    cursor, table: str, incoming: int, *, conflict_on: tuple[str, ...] = (), untouched: tuple[str, ...] = ()
 ) -> Iterator[bool]:
     """Around a write of about `incoming` rows into `table`; yields whether bulk mode is on.
 
-    In bulk mode the table's constraints (except `arbiters`, those an ON CONFLICT names, and
-    a primary key that another table's foreign key references) and plain indexes are
-    dropped, then recreated and so validated after the write, before the transaction can
-    commit: the checks together in one statement, then the keys, the foreign keys last.
-    `arbiters` may name unique indexes as well as constraints (unique_on). `untouched`
-    names partial indexes that no written row enters (its predicate is never true of
-    them): they stay, since rebuilding one would scan the whole table for nothing."""
+    In bulk mode the table's constraints (except the arbiters of an ON CONFLICT over the
+    columns `conflict_on`, and a primary key that another table's foreign key references)
+    and plain indexes are dropped, then recreated and so validated after the write, before
+    the transaction can commit: the checks together in one statement, then the keys, the
+    foreign keys last. `untouched` names partial indexes that no written row enters (its
+    predicate is never true of them): they stay, since rebuilding one would scan the whole
+    table for nothing."""
     if not _is_bulk(cursor, table, incoming):
         yield False
         return
+    arbiters = unique_on(cursor, table, conflict_on) if conflict_on else ()
     cursor.execute(
         """
         SELECT c.conname, pg_get_constraintdef(c.oid), c.contype
@@ -106,7 +107,7 @@ def bulk_write(
 
 def unique_on(cursor, table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The unique constraints and indexes of `table` over exactly `columns` (an ON
-    CONFLICT's arbiters, which bulk mode must keep), by the names bulk_write knows them by."""
+    CONFLICT's arbiters, which bulk mode keeps), by constraint name or else index name."""
     cursor.execute(
         """
         SELECT coalesce(c.conname, i.indexrelid::regclass::text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from omic.loading.bulk import bulk_write, unique_on
+from omic.loading.bulk import bulk_write
 from omic.loading.context import LoadContext
 from omic.loading.report import LoadCounts
 from omic.loading.sql import ident
@@ -42,9 +42,7 @@ class Upsert:
     conflict_where: str = ""
 
     def __call__(self, ctx: LoadContext) -> LoadCounts:
-        table = self.model._meta.db_table
-        arbiters = unique_on(ctx.cursor, table, self.key)
-        with bulk_write(ctx.cursor, table, ctx.staged_rows, arbiters=arbiters):
+        with bulk_write(ctx.cursor, self.model._meta.db_table, ctx.staged_rows, conflict_on=self.key):
             inserted, updated = ctx.fetchone(
                 f"""
                 WITH written AS ({self.statement(ctx)})
