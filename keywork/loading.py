@@ -35,7 +35,8 @@ BAND = Band3.KEY_WORKER_BAND
 EXTRACT = literal(Source.EXTRACT.value)
 ALLOCATION_PLAN = "keywork_load_allocation_plan"
 
-LONDON_TODAY = "(now() AT TIME ZONE 'Europe/London')::date"
+# A subquery, so that it is evaluated once per statement rather than once per row.
+LONDON_TODAY = "(SELECT (now() AT TIME ZONE 'Europe/London')::date)"
 
 BCST_REASON = (
     "BCST belongs to the Band 4 job description; Band 3 key workers must not complete it. "

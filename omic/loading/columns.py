@@ -49,8 +49,9 @@ class Column:
         """SQL that is true when the trimmed text `x` can be cast; None when any text can."""
         return None
 
-    def quick_readable(self, x: str) -> str | None:
-        """Like readable(x) but cheaper, and allowed to raise a data error on a bad cell
+    def quick_readable(self, x: str, value: str) -> str | None:
+        """Like readable(x) but cheaper, given `value`, the cell already cast: the quick pass
+        casts every cell once, which raises a data error on a cell that cannot be cast
         (the engine then starts again with readable)."""
         return self.readable(x)
 
@@ -65,21 +66,25 @@ class Column:
     def standard_rules(self, *, lookups: bool = True) -> Sequence[Rule]:
         return ()
 
-    # The SQL the engine assembles: `x` is the trimmed cell (NULL when empty) and `ok` an
-    # already computed readable(x), so that the costly part runs once per cell.
-    def typed_sql(self, x: str, ok: str | None = None) -> str:
+    # The SQL the engine assembles: `x` is the trimmed cell (NULL when empty), `ok` an
+    # already computed readable(x) and `value` the cell already cast where it is readable,
+    # so that each costly part runs once per cell.
+    def typed_sql(self, x: str, ok: str | None = None, value: str | None = None) -> str:
         default = f"{literal(self.default)}::{self.sql_type}"
         readable = ok or self.readable(x)
+        value = value or self.cast(x)
         if readable is None:
-            return f"COALESCE({self.cast(x)}, {default})" if self.default is not None else self.cast(x)
-        return f"(CASE WHEN {x} IS NULL THEN {default} WHEN {readable} THEN {self.cast(x)} END)"
+            return f"COALESCE({value}, {default})" if self.default is not None else value
+        return f"(CASE WHEN {x} IS NULL THEN {default} WHEN {readable} THEN {value} END)"
 
-    def check_sql(self, x: str, ok: str | None = None, *, lookups: bool = True) -> str | None:
+    def check_sql(
+        self, x: str, ok: str | None = None, value: str | None = None, *, lookups: bool = True
+    ) -> str | None:
         whens = [f"WHEN {x} IS NULL THEN {MISSING if self.required else 'NULL'}"]
         readable = ok or self.readable(x)
         if readable is not None:
             whens.append(f"WHEN NOT ({readable}) THEN {UNREADABLE}")
-        value = self.cast(x)
+        value = value or self.cast(x)
         for number, rule in enumerate(self.rules(lookups=lookups), start=UNREADABLE + 1):
             whens.append(f"WHEN {rule.condition.replace('{v}', value)} THEN {number}")
         if len(whens) == 1 and not self.required:
@@ -154,10 +159,11 @@ class Date(Column):
             f"ELSE false END)"
         )
 
-    def quick_readable(self, x: str) -> str | None:
+    def quick_readable(self, x: str, value: str) -> str | None:
         # A cast accepts far more than YYYY-MM-DD ('today', '3/1/2024'); printed back
-        # (datestyle ISO) it equals the cell only when the cell was YYYY-MM-DD.
-        return f"(length({x}) = 10 AND {x}::date::text = {x} AND {x} >= '1000')"
+        # (datestyle ISO) it equals the cell only when the cell was YYYY-MM-DD, with a year
+        # of four digits (printed back, year 999 is '0999').
+        return f"(length({x}) = 10 AND {value}::text = {x} AND {value} >= '1000-01-01')"
 
     def cast(self, x: str) -> str:
         return f"{x}::date"
@@ -192,10 +198,10 @@ class Integer(Column):
     def readable(self, x: str) -> str | None:
         return f"{x} ~ '^[+-]?[0-9]{{1,9}}$'"
 
-    def quick_readable(self, x: str) -> str | None:
-        # Most cells are written as PostgreSQL prints the number: cast and print back, and
-        # match only the rest ('+5', '007'). A cell that cannot be cast at all raises.
-        canonical = f"{x}::integer BETWEEN -999999999 AND 999999999 AND {x}::integer::text = {x}"
+    def quick_readable(self, x: str, value: str) -> str | None:
+        # Most cells are written as PostgreSQL prints the number: print the value back, and
+        # match only the rest ('+5', '007').
+        canonical = f"{value} BETWEEN -999999999 AND 999999999 AND {value}::text = {x}"
         return f"(({canonical}) OR {self.readable(x)})"
 
     def cast(self, x: str) -> str:

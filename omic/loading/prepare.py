@@ -105,11 +105,12 @@ def prepare(
 
 def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, blanks: bool) -> list[Column]:
     """One pass over the staging table: each cell trimmed once (if the file has blanks at
-    all), then typed (NULL when unreadable) and checked; a cell's problem is kept as a
-    small code in `_error_<i>`. Returns the columns whose codes were stored, in order.
+    all), cast once, then typed (NULL when unreadable) and checked; a cell's problem is kept
+    as a small code in `_error_<i>`. Returns the columns whose codes were stored, in order.
 
-    The quick checks may raise on an unreadable cell; then the pass runs again with the
-    careful ones, which never raise (only a file with bad cells pays for them)."""
+    The quick pass casts every cell, which raises on an unreadable one; then the pass runs
+    again with the careful checks, which cast only what they have found readable (only a
+    file with bad cells pays for them)."""
     try:
         with transaction.atomic():
             return _typed_rows(ctx, tables, quick=True, lookups=lookups, blanks=blanks)
@@ -120,21 +121,32 @@ def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, b
 def _typed_rows(
     ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool, blanks: bool
 ) -> list[Column]:
-    checked = [c for c in ctx.kind.columns if ctx.has(c.name) and c.check_sql("x") is not None]
-    trimmed_cells = ", ".join(
-        f"{trimmed(c.name, blanks=blanks)} AS {ident(c.name)}" for c in ctx.kind.columns
-    )
-    readable = "".join(
-        f", {c.quick_readable(ident(c.name)) if quick else c.readable(ident(c.name))}"
-        f" AS {ident('_readable_' + c.name)}"
-        for c in ctx.kind.columns
-        if c.readable("x") is not None
-    )
+    columns = ctx.kind.columns
+    checked = [c for c in columns if ctx.has(c.name) and c.check_sql("x") is not None]
+    trimmed_cells = ", ".join(f"{trimmed(c.name, blanks=blanks)} AS {ident(c.name)}" for c in columns)
+    # Each derived cell is computed in a level of its own (OFFSET 0 keeps the planner from
+    # folding the levels back together, which would repeat the costly part per use).
+    cast = [c for c in columns if c.readable("x") is not None]
+    value = {c.name: ident("_value_" + c.name) for c in cast}
+    readable = {c.name: ident("_readable_" + c.name) for c in cast}
+
+    def value_sql(c: Column) -> str:  # the careful pass casts only what is readable
+        cast_sql = c.cast(ident(c.name))
+        return cast_sql if quick else f"(CASE WHEN {readable[c.name]} THEN {cast_sql} END)"
+
+    def readable_sql(c: Column) -> str | None:
+        return c.quick_readable(ident(c.name), value[c.name]) if quick else c.readable(ident(c.name))
+
+    values = "".join(f", {value_sql(c)} AS {value[c.name]}" for c in cast)
+    checks = "".join(f", {readable_sql(c)} AS {readable[c.name]}" for c in cast)
+    first, second = (values, checks) if quick else (checks, values)
     typed = ", ".join(
-        f"{c.typed_sql(ident(c.name), _readable(c))} AS {ident(c.name)}" for c in ctx.kind.columns
+        f"{c.typed_sql(ident(c.name), readable.get(c.name), value.get(c.name))} AS {ident(c.name)}"
+        for c in columns
     )
     codes = "".join(
-        f", {c.check_sql(ident(c.name), _readable(c), lookups=lookups)} AS _error_{i}"
+        f", {c.check_sql(ident(c.name), readable.get(c.name), value.get(c.name), lookups=lookups)}"
+        f" AS _error_{i}"
         for i, c in enumerate(checked)
     )
     tables.create_as(
@@ -142,15 +154,14 @@ def _typed_rows(
         tables.rows,
         f"""
         SELECT line, {typed}{codes}
-        FROM (SELECT *{readable}
-              FROM (SELECT line, {trimmed_cells} FROM {tables.raw} OFFSET 0) cells OFFSET 0) cells
+        FROM (SELECT *{second}
+              FROM (SELECT *{first}
+                    FROM (SELECT line, {trimmed_cells} FROM {tables.raw} OFFSET 0) cells
+                    OFFSET 0) cells
+              OFFSET 0) cells
         """,
     )
     return checked
-
-
-def _readable(column: Column) -> str | None:
-    return ident("_readable_" + column.name) if column.readable("x") is not None else None
 
 
 def _cell_errors(ctx: LoadContext, tables: Staging, checked: list[Column]) -> list[RowError]:

@@ -978,25 +978,44 @@ _INTEGER_CELLS = st.one_of(
     st.from_regex(r"\A[+-]?[0-9_]{1,12}\Z"),  # signs, leading zeros, too many digits, 1_000
     st.text(alphabet="0123456789+- .e_x", max_size=12),
 )
+_DATE_CELLS = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat),  # years 1-999 print as 0999
+    st.from_regex(r"\A[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,2}\Z"),  # 2024-2-30, 2024-02-1, 10000-01-01
+    st.sampled_from(["today", "3/1/2024", "20240301", "2024-03-01 BC", "Mar 1 2024", "2024-03-01T00:00"]),
+    st.text(alphabet="0123456789-/ ", max_size=12),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(cells=st.lists(_INTEGER_CELLS, min_size=1, max_size=20))
-def test_the_quick_integer_check_agrees_with_the_careful_one_or_raises(cells):
-    """The loader's quick check may raise (the careful pass then runs) but never disagrees."""
+@given(
+    column_and_cells=st.one_of(
+        st.tuples(st.just("integer"), st.lists(_INTEGER_CELLS, min_size=1, max_size=20)),
+        st.tuples(st.just("date"), st.lists(_DATE_CELLS, min_size=1, max_size=20)),
+    )
+)
+def test_the_quick_checks_agree_with_the_careful_ones_or_raise(column_and_cells):
+    """The loader's quick check, given the cell already cast, may raise (the careful pass
+    then runs) but never disagrees."""
     from django.db import DataError, connection, transaction
 
-    from omic.loading.columns import Integer
+    from omic.loading.columns import Date, Integer
+    from omic.loading.prepare import set_local_settings
 
-    column = Integer(name="n")
-    with connection.cursor() as cursor:
+    kind, cells = column_and_cells
+    column = {"integer": Integer, "date": Date}[kind](name="n")
+    with transaction.atomic(), connection.cursor() as cursor:
+        set_local_settings(cursor)  # datestyle ISO, as the loader runs
         for cell in cells:
-            cursor.execute(f"SELECT {column.readable('%s')}", [cell])
+            cursor.execute(f"SELECT {column.readable('x')} FROM (SELECT %s::text AS x) c", [cell])
             careful = cursor.fetchone()[0]
             try:
                 with transaction.atomic():
-                    quick_sql = column.quick_readable("x")
-                    cursor.execute(f"SELECT {quick_sql} FROM (SELECT %s::text AS x) c", [cell])
+                    quick_sql = column.quick_readable("x", "v")
+                    cursor.execute(
+                        f"SELECT {quick_sql} FROM (SELECT x, {column.cast('x')} AS v "
+                        "FROM (SELECT %s::text AS x) c OFFSET 0) c",
+                        [cell],
+                    )
                     quick = cursor.fetchone()[0]
             except DataError:
                 continue
