@@ -38,8 +38,8 @@ def load_extract(
     last file, rather than after each.
 
     With `read_ahead` (and no caller's transaction around the load, so that each file
-    commits on its own), a second connection stages, types and checks each file on its own
-    while this one writes the files before it (read_ahead.py): the two halves of a load
+    commits on its own), a second connection stages, types and checks each big file on its
+    own while this one writes the files before it (read_ahead.py): the two halves of a load
     run side by side on two cores."""
     directory = Path(directory)
     if not directory.is_dir():
@@ -47,9 +47,10 @@ def load_extract(
     report = LoadReport()
     paths = [(kind, directory / kind.name) for kind in registered_kinds()]
     paths = [(kind, path) for kind, path in paths if path.is_file()]
-    ahead = ReadAhead.start(paths) if read_ahead and ReadAhead.useful(paths) else None
-    if ahead is None:
-        _room_for_staging(max((path.stat().st_size for _, path in paths), default=0))
+    ahead_paths = ReadAhead.worth(paths) if read_ahead else []
+    ahead = ReadAhead.start(ahead_paths) if ahead_paths else None
+    # the files not read ahead are staged here, and the writers' own working tables too
+    _room_for_staging(max((path.stat().st_size for _, path in paths), default=0))
     with followups.batch(), ahead or contextlib.nullcontext():
         for kind, path in paths:
             report.files.append(_load_file(kind, path, actor, actor_name, progress or Progress(), ahead))

@@ -5,12 +5,18 @@ really commit, so these tests run outside a test transaction."""
 import pytest
 from django.db import connection
 
-from omic.loading import Progress, file_loaded, load_extract
+from omic.loading import Progress, file_loaded, load_extract, read_ahead
 from omic.loading.read_ahead import PREFIX, drop_abandoned
 from omic.models import AuditEvent, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, Wing
 from tests.omic.test_loader import BAD_ROWS, EXTRACT, PRISONERS, errors_of, write_extract
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def every_file_is_big(monkeypatch):
+    """The test extracts are tiny: read every file after the first ahead."""
+    monkeypatch.setattr(read_ahead, "MIN_BYTES", 0)
 
 
 def staged_tables():
@@ -69,9 +75,10 @@ def test_a_load_read_ahead_writes_what_one_connection_writes_and_leaves_no_stage
     report = load_extract(directory=write_extract(tmp_path), progress=progress)
     assert report.ok, report.errors
     ahead = estate_rows()
-    # each file was read from the tables the second connection staged
+    # each file after the first was read from the tables the second connection staged
     assert len(staged_from) == len(EXTRACT)
-    assert all(name.startswith(PREFIX) for name in staged_from), staged_from
+    assert not staged_from[0].startswith(PREFIX)
+    assert all(name.startswith(PREFIX) for name in staged_from[1:]), staged_from
     assert staged_tables() == []
     # the bytes it read were shown as the loading connection waited or took each file
     for name in EXTRACT:
@@ -192,4 +199,25 @@ def test_the_last_files_checks_are_shared_between_the_two_connections(tmp_path):
     by = {e.line: int(e.message.removeprefix("checked by ")) for e in errors}
     assert by[4] == by[2] == loading  # c0 and c2
     assert by[3] != loading  # c1, on the staging connection
+    assert staged_tables() == []
+
+
+def test_only_big_files_are_read_ahead_and_a_small_last_file_is_checked_where_it_was_staged(
+    tmp_path, staged_from, monkeypatch
+):
+    """The small files are staged by the loading connection (in its own transaction, where
+    the staging connection cannot see them, so it checks them too, even when the staging
+    connection has nothing left to do); the big ones after the first are read ahead."""
+    write_extract(tmp_path)
+    sizes = {name: (tmp_path / name).stat().st_size for name in EXTRACT}
+    biggest = max(sizes, key=sizes.get)
+    assert biggest == "staff.csv"  # then prisoners.csv, the last file, is small
+    monkeypatch.setattr(read_ahead, "MIN_BYTES", sizes[biggest])
+
+    report = load_extract(directory=tmp_path)
+
+    assert report.ok, report.errors
+    ahead = [name for name, staged in zip(EXTRACT, staged_from, strict=True) if staged.startswith(PREFIX)]
+    assert ahead == ["staff.csv"]
+    assert estate_rows()["prisoners"][0][0] == "A1234BC"
     assert staged_tables() == []
