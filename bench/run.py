@@ -325,8 +325,9 @@ def fresh_on_dashboard(session_id: int, today: dt.date, times: int = 5) -> None:
     worker on Redis taking the task from a queue of the bench's own. Runs in a process of its
     own, started with REDIS_URL set, so that Celery is not eager here."""
 
-    from keywork import compliance, services
+    from keywork import services
     from keywork.models import PrisonWeek, Session
+    from omic import dates
     from omic.celery import app
     from omic.models import User
 
@@ -336,7 +337,7 @@ def fresh_on_dashboard(session_id: int, today: dt.date, times: int = 5) -> None:
     with celery_worker(queue):
         session = Session.objects.get(pk=session_id)
         user = User.objects.get(username="bench")
-        week = compliance.week_start(session.date)
+        week = dates.week_start(session.date)
         timings = []
         for _ in range(times):
             session.refresh_from_db()

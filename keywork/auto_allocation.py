@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from keywork import eligibility
 from keywork.models import KeyWorkerAllocation
+from omic import dates
 from omic.models import CustodySpell, Prison
 
 PREVIOUS = "previous"
@@ -118,7 +119,7 @@ def fetch_inputs(prison: Prison, on: dt.date) -> tuple[list[WaitingPrisoner], li
         .values("key_worker_id")[:1]
     )
     spells = (
-        CustodySpell.objects.filter(eligibility.in_custody_q(on), prison=prison)
+        CustodySpell.objects.filter(dates.in_custody_on(on), prison=prison)
         .exclude(Exists(has_key_worker))
         .annotate(previous_staff_id=Subquery(previous))
         .order_by()

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
-WEEK = dt.timedelta(days=7)
+from omic.dates import week_start
+
 ENTITLED_MINUTES_PER_WEEK = 45
 # Above this many weeks over the whole estate a fresh table beats deleting in place.
 REBUILD_MIN_WEEKS = 8
@@ -43,11 +44,6 @@ SUSPENSION_REASONS = (
     "below_benchmark",
     "untrained_band3",
 )
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of day's ISO week."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)

@@ -18,34 +18,13 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from keywork.models import KeyWorkerAllocation
+from omic import dates
 from omic.models import Band3, Prison, StaffMember, StaffStatus
-
-
-def in_post_q(on: dt.date, prefix: str = "") -> Q:
-    """Staff in post on `on`: [in_post_from, in_post_to)."""
-    return Q(**{f"{prefix}in_post_from__lte": on}) & (
-        Q(**{f"{prefix}in_post_to__isnull": True}) | Q(**{f"{prefix}in_post_to__gt": on})
-    )
-
-
-def trained_q(on: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}key_worker_trained_on__lte": on})
-
-
-def in_custody_q(on: dt.date, prefix: str = "") -> Q:
-    """Custody spells covering `on`: [reception_date, release_date); the release day is not a custody day."""
-    return Q(**{f"{prefix}reception_date__lte": on}) & (
-        Q(**{f"{prefix}release_date__isnull": True}) | Q(**{f"{prefix}release_date__gt": on})
-    )
 
 
 def allocation_active_q(on: dt.date, prefix: str = "") -> Q:
     """Allocations (not deleted) covering `on`: [start_date, end_date)."""
-    return (
-        Q(**{f"{prefix}deleted_at__isnull": True})
-        & Q(**{f"{prefix}start_date__lte": on})
-        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": on}))
-    )
+    return Q(**{f"{prefix}deleted_at__isnull": True}) & dates.covering(on, "start_date", "end_date", prefix)
 
 
 def allocation_current_or_later_q(on: dt.date, prefix: str = "") -> Q:
@@ -58,13 +37,13 @@ def allocation_current_or_later_q(on: dt.date, prefix: str = "") -> Q:
 
 def band3_in_post(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
     """Band 3 staff of `prison` in post on `on` (whatever their role, as the staffing figures count them)."""
-    return StaffMember.objects.filter(in_post_q(on), prison=prison, band=Band3.KEY_WORKER_BAND)
+    return StaffMember.objects.filter(dates.in_post_on(on), prison=prison, band=Band3.KEY_WORKER_BAND)
 
 
 def session_deliverers(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
     """Who may have held a key work session at `prison` on `on`: any trained Band 3 in post
     (cover is normal)."""
-    return band3_in_post(prison, on).filter(trained_q(on))
+    return band3_in_post(prison, on).filter(dates.trained_on(on))
 
 
 def with_caseload(staff: QuerySet[StaffMember], prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
@@ -101,11 +80,6 @@ def caseload_of(staff: StaffMember, prison: Prison, on: dt.date) -> int:
     ).count()
 
 
-def long_date(day: dt.date) -> str:
-    """GOV.UK style: 3 March 2025."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def session_deliverer_problems(staff: StaffMember, prison: Prison, on: dt.date) -> list[str]:
     """Why `staff` could not have held a session at `prison` on `on` (empty: they could)."""
     problems = []
@@ -116,12 +90,12 @@ def session_deliverer_problems(staff: StaffMember, prison: Prison, on: dt.date) 
         )
     if staff.prison_id != prison.pk or not staff.is_in_post_on(on):
         problems.append(
-            f"Key worker {staff.staff_id} is not in post at {prison.pk} on {long_date(on)}. "
+            f"Key worker {staff.staff_id} is not in post at {prison.pk} on {dates.long_date(on)}. "
             "Choose a key worker in post at this prison on that date, or check the date."
         )
     if not staff.is_trained_on(on):
         problems.append(
-            f"Key worker {staff.staff_id} had not completed key worker training by {long_date(on)}. "
+            f"Key worker {staff.staff_id} had not completed key worker training by {dates.long_date(on)}. "
             "Choose a trained key worker, or record their training date first."
         )
     return problems
@@ -139,7 +113,8 @@ def key_worker_problems(staff: StaffMember, prison: Prison, on: dt.date) -> list
     caseload = caseload_of(staff, prison, on)
     if caseload >= capacity:
         problems.append(
-            f"Key worker {staff.staff_id} has a full caseload on {long_date(on)} ({caseload} of {capacity}). "
+            f"Key worker {staff.staff_id} has a full caseload on {dates.long_date(on)} "
+            f"({caseload} of {capacity}). "
             "Choose a key worker with space, or raise their capacity."
         )
     return problems

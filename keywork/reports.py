@@ -5,15 +5,13 @@ minutes and FTE to 2 decimal places, percentages to 1."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from typing import IO
 
 from keywork import compliance
 from keywork.models import PrisonerWeek, PrisonWeek
+from omic.downloads import ONE_PLACE, TWO_PLACES, two_places
 
 PRISON_COLUMNS = (
     "prison_code",
@@ -46,19 +44,15 @@ PRISONER_COLUMNS = (
     "met_entitlement",
     "key_worker_staff_id",
 )
-TWO_PLACES, ONE_PLACE = Decimal("0.01"), Decimal("0.1")
-
-
 def minutes_from_sevenths(sevenths: int) -> Decimal:
     return (Decimal(sevenths) / 7).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def minutes(value: int) -> Decimal:
-    return Decimal(value).quantize(TWO_PLACES)
+    return two_places(value)
 
 
-def fte(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+fte = two_places
 
 
 def compliance_pct(delivered_minutes: int, entitled_sevenths: int) -> Decimal | None:
@@ -114,40 +108,3 @@ def prisoner_rows(weeks: Iterable[PrisonerWeek]) -> Iterator[dict]:
             "met_entitlement": w.met_entitlement,
             "key_worker_staff_id": w.key_worker_id,
         }
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def write_csv(rows: Iterable[dict], columns: tuple[str, ...], out: IO[str]) -> int:
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow([csv_cell(row[c]) for c in columns])
-        count += 1
-    return count
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def write_json(rows: Iterable[dict], out: IO[str]) -> int:
-    items = [{k: _json_value(v) for k, v in row.items()} for row in rows]
-    json.dump(items, out, indent=1)
-    out.write("\n")
-    return len(items)

@@ -12,21 +12,18 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, 
 
 from keywork import eligibility, status
 from keywork.models import KeyWorkerAllocation
+from omic import dates
 from omic.models import Band3, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, StaffStatus
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def custody_spell_on(prisoner: Prisoner, prison: Prison, on: dt.date) -> CustodySpell | None:
     """The prisoner's spell at `prison` covering `on`, if any (spells never overlap)."""
-    return CustodySpell.objects.filter(eligibility.in_custody_q(on), prisoner=prisoner, prison=prison).first()
+    return CustodySpell.objects.filter(dates.in_custody_on(on), prisoner=prisoner, prison=prison).first()
 
 
 def prisoners_in_custody(prison: Prison, on: dt.date) -> QuerySet[CustodySpell]:
     """The spells at `prison` covering `on`: one per prisoner in custody there that day."""
-    return CustodySpell.objects.filter(eligibility.in_custody_q(on), prison=prison)
+    return CustodySpell.objects.filter(dates.in_custody_on(on), prison=prison)
 
 
 def allocation_on(prisoner: Prisoner, prison: Prison, on: dt.date) -> KeyWorkerAllocation | None:
@@ -45,19 +42,19 @@ def caseloads(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
             eligibility.allocation_active_q(on), prison=prison, key_worker=OuterRef("pk")
         )
     )
-    band3_here = Q(prison=prison, band=Band3.KEY_WORKER_BAND) & eligibility.in_post_q(on)
+    band3_here = Q(prison=prison, band=Band3.KEY_WORKER_BAND) & dates.in_post_on(on)
     staff = StaffMember.objects.filter(band3_here | Q(holds_allocations))
     return (
         eligibility.with_caseload(staff, prison, on)
         .annotate(
             in_post=Case(When(band3_here, then=Value(True)), default=Value(False)),
-            trained=Case(When(eligibility.trained_q(on), then=Value(True)), default=Value(False)),
+            trained=Case(When(dates.trained_on(on), then=Value(True)), default=Value(False)),
         )
         .annotate(
             eligible=Case(
                 When(
                     band3_here
-                    & eligibility.trained_q(on)
+                    & dates.trained_on(on)
                     & Q(status=StaffStatus.ACTIVE, caseload__lt=F("capacity")),
                     then=Value(True),
                 ),
@@ -85,11 +82,11 @@ def prisoners_needing_key_worker(prison: Prison, on: dt.date) -> QuerySet[KeyWor
     NEEDS_KEY_WORKER_REASONS)."""
     in_custody = Exists(
         CustodySpell.objects.filter(
-            eligibility.in_custody_q(on), prison=prison, prisoner=OuterRef("prisoner")
+            dates.in_custody_on(on), prison=prison, prisoner=OuterRef("prisoner")
         )
     )
-    left_post = ~(Q(key_worker__prison=prison) & eligibility.in_post_q(on, "key_worker__"))
-    untrained = ~eligibility.trained_q(on, "key_worker__") | Q(key_worker__key_worker_trained_on__isnull=True)
+    left_post = ~(Q(key_worker__prison=prison) & dates.in_post_on(on, "key_worker__"))
+    untrained = ~dates.trained_on(on, "key_worker__") | Q(key_worker__key_worker_trained_on__isnull=True)
     reason = Case(
         When(left_post, then=Value("key_worker_left_post")),
         When(key_worker__status=StaffStatus.INACTIVE, then=Value("key_worker_inactive")),
@@ -139,6 +136,6 @@ def week_status_inputs(prison: Prison, monday: dt.date) -> tuple[list[StaffMembe
 
 def suspension_reasons_for_week(prison: Prison, day: dt.date) -> list[str]:
     """Why key work is suspended at `prison` in the week containing `day` (empty: it is on)."""
-    monday = week_start(day)
+    monday = dates.week_start(day)
     staff, benchmark = week_status_inputs(prison, monday)
     return status.suspension_reasons(prison, monday, staff, benchmark)

@@ -13,6 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from keywork import auto_allocation, eligibility, selectors
 from keywork.models import KeyWorkerAllocation
+from omic import dates
 from omic.models import CustodySpell, Prison, Prisoner, StaffMember, StaffStatus
 
 # Why a key worker may not take on a further prisoner (keywork.md, "Allocation of key workers"),
@@ -220,7 +221,7 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
         for spell in selectors.prisoners_without_key_worker(prison, on)
     ]
     spell_here = CustodySpell.objects.filter(
-        eligibility.in_custody_q(on), prison=prison, prisoner=OuterRef("prisoner")
+        dates.in_custody_on(on), prison=prison, prisoner=OuterRef("prisoner")
     )
     unsuitable = selectors.prisoners_needing_key_worker(prison, on).annotate(
         wing_name=Subquery(spell_here.values("wing__name")[:1]),

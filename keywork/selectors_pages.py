@@ -14,16 +14,16 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from keywork import eligibility, reports, selectors
-from keywork.compliance import ENTITLED_MINUTES_PER_WEEK, week_start
+from keywork.compliance import ENTITLED_MINUTES_PER_WEEK
 from keywork.models import KeyWorkerAllocation, PrisonWeek, Session
 from keywork.status import SUSPENSION_LABELS, SUSPENSION_REASONS
-from omic import access
+from omic import access, dates
+from omic.dates import WEEK, week_start
 from omic.models import CustodySpell, Prison, Prisoner, StaffMember, User, Wing
 
 PANEL_WEEKS = 8
 CSV_DEFAULT_WEEKS = 12
 BEHIND_COMPLETE_WEEKS = 4
-WEEK = dt.timedelta(days=7)
 
 
 def suspension_words(codes) -> list[str]:
@@ -244,7 +244,7 @@ def session_prison(user: User, prisoner: Prisoner, today: dt.date) -> Prison | N
 
 def current_spell(prisoner: Prisoner, today: dt.date) -> CustodySpell | None:
     return (
-        CustodySpell.objects.filter(eligibility.in_custody_q(today), prisoner=prisoner)
+        CustodySpell.objects.filter(dates.in_custody_on(today), prisoner=prisoner)
         .select_related("prison")
         .first()
     )

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from keywork import eligibility, selectors, tasks
 from keywork.auto_allocation import Proposal
-from keywork.eligibility import long_date
 from keywork.models import KeyWorkerAllocation, NotHeldReason, Session, SessionKind, SessionNotHeld, Source
-from omic import audit
+from omic import audit, dates
+from omic.dates import long_date
 from omic.models import CustodySpell, Prison, Prisoner, StaffMember, User
 
 REASON_MAX_LENGTH = 200
@@ -175,7 +175,7 @@ def record_session(
     """Record a key work session that took place. The prisoner's allocated key worker that day
     (if any) is recorded beside the one who held it. Key work may be suspended that week: the
     session is still recorded (see session_week_warning)."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     with transaction.atomic():
         _raise_if_any(
             _session_errors(
@@ -226,7 +226,7 @@ def correct_session(
     unknown = set(changes) - CORRECTABLE
     if unknown:
         raise TypeError(f"correct_session() cannot change {', '.join(sorted(unknown))}")
-    today = today or timezone.localdate()
+    today = today or dates.today()
     with transaction.atomic():
         current = (
             Session.objects.select_for_update()
@@ -332,7 +332,7 @@ def record_session_not_held(
     today: dt.date | None = None,
 ) -> SessionNotHeld:
     """Record that a planned session did not take place, and why. It never counts as delivered."""
-    today = today or timezone.localdate()
+    today = today or dates.today()
     with transaction.atomic():
         errors: Errors = {}
         if _check_not_future(errors, "date", "Date", date, today, "the session was planned for"):
@@ -439,7 +439,7 @@ def allocate_key_worker(
 
     A current allocation is ended the day the new one starts (half-open, so no day has two key
     workers); one that started that same day is deleted instead, as replaced the same day."""
-    today = timezone.localdate()
+    today = dates.today()
     with transaction.atomic():
         # Serialise writes to this prisoner's allocations, then to this key worker's caseload.
         list(Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk", flat=True))
@@ -523,7 +523,7 @@ def deallocate_key_worker(
     Ended on the day it started, the allocation never gave the prisoner a day with this key
     worker (dates are half-open): it is deleted, with the reason, as one replaced the same
     day is, rather than refused (an admin undoing a mistaken allocation on the day)."""
-    today = timezone.localdate()
+    today = dates.today()
     with transaction.atomic():
         current = KeyWorkerAllocation.objects.select_for_update().get(pk=allocation.pk)
         errors: Errors = {}
@@ -585,8 +585,8 @@ def end_allocations_for_departures(*, on: dt.date | None = None, by: User | None
     """End, across the estate, every open allocation whose prisoner has left the prison (spell
     released by `on`) or whose key worker has left post (in_post_to by `on`). Two set-based
     UPDATEs; one audit record per prison; the touched weeks are recomputed on commit."""
-    on = on or timezone.localdate()
-    today = timezone.localdate()
+    on = on or dates.today()
+    today = dates.today()
     tables = {
         "allocation": KeyWorkerAllocation._meta.db_table,
         "spell": CustodySpell._meta.db_table,
@@ -632,7 +632,7 @@ def confirm_allocations(
     transaction. Idempotent: a prisoner who by now has a key worker is skipped, so confirming
     twice changes nothing. A proposal that no longer holds (prisoner gone, key worker no longer
     eligible or now full) refuses the whole batch: run auto-allocation again."""
-    today = timezone.localdate()
+    today = dates.today()
     placed = sorted((p for p in proposals if p.staff_id), key=lambda p: p.prison_number)
     numbers = sorted({p.prison_number for p in placed})
     staff_ids = sorted({p.staff_id for p in placed})

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.db.models import Min
-from django.utils import timezone
 
 from keywork import compliance
-from omic import followups
+from omic import dates, followups
+from omic.dates import WEEK, open_weeks, week_start
 
 logger = logging.getLogger(__name__)
 
-week_start = compliance.week_start
 
 _RETRY = {
     "autoretry_for": (OperationalError, InterfaceError),
@@ -26,12 +25,6 @@ _RETRY = {
     "retry_backoff_max": 60,
     "max_retries": 5,
 }
-
-
-def open_weeks(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The current week and the one before it (sessions are often logged a few days late)."""
-    monday = week_start(today or timezone.localdate())
-    return monday - compliance.WEEK, monday
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ def enqueue_recomputes(requests: list[Recompute | str]) -> None:
         first, last = min(r.week_from for r in estate), max(r.week_to for r in estate)
         if covered and first < covered[0][0]:
             # the reconciliation recomputes the open weeks; this job the weeks before them
-            _enqueue_estate(first, min(last, covered[0][0] - compliance.WEEK))
+            _enqueue_estate(first, min(last, covered[0][0] - WEEK))
         elif not covered or last > covered[0][1]:
             _enqueue_estate(first, last)
         covered.append((first, last))
@@ -128,7 +121,7 @@ def reconcile_open_weeks(today: str | None = None):
     open weeks of every prison."""
     from keywork import services
 
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    day = dt.date.fromisoformat(today) if today else dates.today()
     services.end_allocations_for_departures(on=day)
     week_from, week_to = open_weeks(day)
     result = compliance.recompute(week_from=week_from, week_to=week_to)
@@ -138,8 +131,8 @@ def reconcile_open_weeks(today: str | None = None):
 @shared_task(**_RETRY)
 def close_out_last_week(today: str | None = None):
     """Monday morning: recompute the week just ended, for every prison."""
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    last = week_start(day) - compliance.WEEK
+    day = dt.date.fromisoformat(today) if today else dates.today()
+    last = week_start(day) - WEEK
     result = compliance.recompute(week_from=last, week_to=last)
     return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}
 

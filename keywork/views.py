@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape
 
 from keywork import reports, selectors_pages, services
-from keywork.compliance import week_start
 from keywork.forms import SessionForm
-from omic import access, selectors
+from omic import access, dates, downloads
 from omic.access import Action
+from omic.dates import week_start
 
 MAX_CSV_WEEKS = 260
 
@@ -43,7 +43,7 @@ def compliance_csv(request: HttpRequest, code: str) -> HttpResponse:
     # A prison-level figure: only those who may see the prison's pages may download it.
     prison = access.prison_for(user, code, Action.VIEW_PRISON)
     access.require(user, Action.DOWNLOAD)
-    today = selectors.today()
+    today = dates.today()
     default_from, default_to = selectors_pages.default_csv_range(today)
     try:
         week_from = _date_param(request, "from", default_from)
@@ -55,11 +55,9 @@ def compliance_csv(request: HttpRequest, code: str) -> HttpResponse:
     if (week_start(week_to) - week_start(week_from)).days // 7 >= MAX_CSV_WEEKS:
         return _bad_request(f"Ask for at most {MAX_CSV_WEEKS} weeks at a time.")
     weeks = selectors_pages.compliance_weeks(prison, week_from, week_to)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     first, last = week_start(week_from).isoformat(), week_start(week_to).isoformat()
-    filename = f"{prison.code}-compliance-{first}-{last}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    reports.write_csv(reports.prison_rows(weeks), reports.PRISON_COLUMNS, response)
+    response = downloads.download_response(f"{prison.code}-compliance-{first}-{last}.csv")
+    downloads.write_csv(reports.prison_rows(weeks), reports.PRISON_COLUMNS, response)
     return response
 
 
@@ -75,7 +73,7 @@ def session_new(request: HttpRequest, prison_number: str) -> HttpResponse:
     """Log a key work session with a prisoner (services.record_session)."""
     user = request.user
     prisoner = access.prisoner_for(user, prison_number, Action.RECORD_SESSIONS)
-    today = selectors.today()
+    today = dates.today()
     prison = selectors_pages.session_prison(user, prisoner, today)
     if prison is None:
         raise Http404("No such prisoner")

@@ -18,12 +18,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from keywork import selectors_allocation, services
-from keywork.eligibility import long_date
 from keywork.forms_allocation import AllocateForm, ConfirmAllocationsForm, EndAllocationForm
-from omic import access, selectors
+from omic import access, dates
 from omic.access import Action
+from omic.dates import long_date
+from omic.downloads import csv_response
 from omic.models import Prison
-from omic.views import csv_response, wants_csv
+from omic.views import wants_csv
 
 # One row per key worker, as on the page; reasons are codes of NOT_ELIGIBLE_REASONS joined by ";".
 KEY_WORKER_CSV_COLUMNS: dict[str, Callable] = {
@@ -48,7 +49,7 @@ def key_workers(request: HttpRequest, code: str) -> HttpResponse:
     """Every key worker at the prison today: caseload against capacity, and who may take more."""
     user = request.user
     prison = access.prison_for(user, code, Action.VIEW_PRISON)
-    today = selectors.today()
+    today = dates.today()
     rows = selectors_allocation.key_worker_rows(prison, today)
     if wants_csv(request):
         return csv_response(
@@ -147,7 +148,7 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
     the auto-allocation proposal to confirm. Everything starts (or ends) today."""
     user = request.user
     prison = access.prison_for(user, code, Action.ALLOCATE)
-    today = selectors.today()
+    today = dates.today()
     submitted = request.POST.get("form") if request.method == "POST" else None
     if request.method == "POST" and submitted not in FORMS:
         return HttpResponseBadRequest("Unknown form", content_type="text/plain; charset=utf-8")

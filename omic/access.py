@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from omic import dates
 from omic.models import CustodySpell, Prison, Prisoner, Role, User, Wing
 
 
@@ -101,7 +102,7 @@ def visible_spells(user: User, *, today: dt.date | None = None) -> QuerySet[Cust
     if sees_all_prisons(user):
         return spells
     if user.role == Role.WING_MANAGER:
-        today = today or dt.date.today()
+        today = today or dates.today()
         since = today - dt.timedelta(days=WING_MANAGER_GRACE_DAYS)
         return spells.filter(wing__users=user).filter(
             Q(release_date__isnull=True) | Q(release_date__gte=since)

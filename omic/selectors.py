@@ -24,32 +24,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from omic import access
+from omic.dates import in_custody_on, in_post_on, today, untrained_on
 from omic.models import Band3, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, User, Wing
 from omic.sorting import SortOrder
-
-
-def today() -> dt.date:
-    """Policy dates are calendar dates in Europe/London (TIME_ZONE)."""
-    return timezone.localdate()
-
-
-def in_custody_on(day: dt.date, prefix: str = "") -> Q:
-    """Spells are half-open [reception_date, release_date): the release day is not in custody."""
-    return Q(**{f"{prefix}reception_date__lte": day}) & (
-        Q(**{f"{prefix}release_date__isnull": True}) | Q(**{f"{prefix}release_date__gt": day})
-    )
-
-
-def in_post_on(day: dt.date) -> Q:
-    """Staff are in post over [in_post_from, in_post_to), like spells."""
-    return Q(in_post_from__lte=day) & (Q(in_post_to__isnull=True) | Q(in_post_to__gt=day))
-
-
-def untrained_on(day: dt.date) -> Q:
-    return Q(key_worker_trained_on__isnull=True) | Q(key_worker_trained_on__gt=day)
 
 
 def _count(queryset: QuerySet, group_by: str) -> Subquery:

@@ -6,10 +6,7 @@ not), omic.selectors reads, the template renders.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
 from operator import attrgetter
 
 from django.contrib.auth import views as auth_views
@@ -20,38 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from omic import access, selectors
+from omic import access, dates, selectors
 from omic.access import Action
+from omic.downloads import csv_response, two_places
 from omic.forms import ChangePasswordForm, SignInForm
 from omic.models import Role
 from omic.sorting import SortOrder
 
 PAGE_SIZE = 100
-
-
-# Output conventions shared by every CSV download (formats.md, "Output conventions").
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def csv_response(filename: str, columns: dict[str, Callable], objects: Iterable) -> HttpResponse:
-    """A CSV download as Python's csv module writes it: a header row of the column names,
-    then one row per object with each column's function applied to it."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    for obj in objects:
-        writer.writerow([csv_cell(value(obj)) for value in columns.values()])
-    return response
 
 
 def wants_csv(request: HttpRequest) -> bool:
@@ -80,7 +53,7 @@ change_password_done = auth_views.PasswordChangeDoneView.as_view(
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict = {"today": selectors.today()}
+    context: dict = {"today": dates.today()}
     if user.role == Role.WING_MANAGER:
         context["wings"] = selectors.wings_with_custody_counts(user=user)
     elif user.role in (Role.GOVERNOR, Role.ADMIN):
@@ -91,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def prison_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     prison = access.prison_for(user, code)
-    today = selectors.today()
+    today = dates.today()
     context = {
         "prison": selectors.prison_headline(user=user, prison=prison, day=today),
         "wings": selectors.wings_with_custody_counts(user=user, prison=prison, day=today),
@@ -109,7 +82,7 @@ STAFF_CSV_COLUMNS: dict[str, Callable] = {
     "prison_code": attrgetter("prison_id"),
     "band": attrgetter("band"),
     "role": attrgetter("role"),
-    "fte": attrgetter("fte"),
+    "fte": lambda s: two_places(s.fte),
     "contracted_hours": lambda s: f"{s.contracted_hours:.1f}",
     "in_post_from": attrgetter("in_post_from"),
     "in_post_to": attrgetter("in_post_to"),
@@ -124,7 +97,7 @@ STAFF_CSV_COLUMNS: dict[str, Callable] = {
 def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     prison = access.prison_for(user, code)
-    today = selectors.today()
+    today = dates.today()
     include_left = request.GET.get("show") == "all"
     order = SortOrder.from_request(request, list(selectors.STAFF_SORTS))
     staff = selectors.staff_for(user=user, prison=prison, day=today, include_left=include_left, order=order)
@@ -154,7 +127,7 @@ WING_CSV_COLUMNS: dict[str, Callable] = {
 def wing(request: HttpRequest, code: str, wing_code: str) -> HttpResponse:
     user = request.user
     wing = access.wing_for(user, code, wing_code)
-    today = selectors.today()
+    today = dates.today()
     spells = selectors.wing_prisoners(user=user, wing=wing, day=today)
     if wants_csv(request):
         filename = f"{wing.prison_id}-wing-{wing.code}-{today.isoformat()}.csv"
@@ -175,7 +148,7 @@ def prisoner(request: HttpRequest, prison_number: str) -> HttpResponse:
     context = {
         "prisoner": person,
         "spells": selectors.prisoner_spells(user=user, prisoner=person),
-        "today": selectors.today(),
+        "today": dates.today(),
     }
     return render(request, "omic/prisoner.html", context)
 
@@ -187,10 +160,10 @@ HQ_CSV_COLUMNS: dict[str, Callable] = {
     "country": attrgetter("country"),
     "prisoners_in_custody": attrgetter("prisoners_in_custody"),
     "band3_in_post": attrgetter("band3_in_post"),
-    "band3_in_post_fte": attrgetter("band3_fte"),
+    "band3_in_post_fte": lambda p: two_places(p.band3_fte),
     "band3_untrained": attrgetter("band3_untrained"),
-    "band3_benchmark_fte": attrgetter("benchmark_fte"),
-    "tsf_gap": attrgetter("tsf_gap"),
+    "band3_benchmark_fte": lambda p: two_places(p.benchmark_fte),
+    "tsf_gap": lambda p: two_places(p.tsf_gap),
 }
 
 
@@ -199,7 +172,7 @@ def hq(request: HttpRequest) -> HttpResponse:
     # The national view is HQ's alone: other roles see only their own prisons.
     if not access.sees_all_prisons(user):
         raise PermissionDenied
-    today = selectors.today()
+    today = dates.today()
     prisons = selectors.prison_headlines(user=user, day=today)
     if wants_csv(request):
         return csv_response(f"national-view-{today.isoformat()}.csv", HQ_CSV_COLUMNS, prisons)

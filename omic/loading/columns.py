@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal as D
 from typing import Any, ClassVar
 
-from django.utils import timezone
-
+from omic import dates
 from omic.loading.sql import literal
 
 # Every cell check returns the index of the first message that applies.
@@ -102,7 +101,7 @@ class Column:
             raw=value or "",
             column=self.name,
             length=len(value or ""),
-            today=timezone.localdate().isoformat(),
+            today=dates.today().isoformat(),
         )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from omic import selectors
+from omic import dates
 from omic.models import StaffMember
 from tests import factories
 from tests.factories import TEST_PASSWORD
@@ -16,7 +16,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-TODAY = selectors.today()
+TODAY = dates.today()
 
 FIRST_NAMES = ["Oliver", "Amelia", "Harry", "Isla", "Jack", "Ava", "Noah", "Mia", "Leo", "Ivy"]
 LAST_NAMES = [
@@ -151,7 +151,7 @@ def test_compliance_table_fits_a_tablet_in_landscape(
     cells are explained in full beneath the table."""
     from keywork import compliance
 
-    today = dt.date.today()
+    today = dates.today()
     compliance.recompute(week_from=today - dt.timedelta(weeks=7), week_to=today, prison_ids=["LEI"])
     context = chromium_browser.new_context(viewport={"width": 1024, "height": 900}, base_url=live_server.url)
     page = context.new_page()

@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keywork.models import KeyWorkerAllocation
-from omic import selectors
+from omic import dates
 from omic.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
-TODAY = selectors.today()
+TODAY = dates.today()
 LONG_AGO = TODAY - dt.timedelta(days=400)
 KEY_WORKERS = "/prisons/LEI/key-workers/"
 ALLOCATE = "/prisons/LEI/allocate/"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from keywork import compliance
 from keywork.models import KeyWorkerAllocation, PrisonerWeek, PrisonWeek, Session, SessionNotHeld
+from omic.dates import week_start
 from omic.models import Benchmark, CustodySpell, Prison, Prisoner, StaffMember
 from tests import factories
 from tests.keywork.reference import engine_rows, reference
@@ -218,10 +219,10 @@ def test_full_rebuild_swaps_in_the_same_rows_as_the_incremental_path(prison):
     factories.SessionFactory(prisoner=spell.prisoner, prison=prison, key_worker_id="KW1", date=d(-30))
     start, end = d(-70), d(14)
     compliance.recompute(week_from=start, week_to=end, prison_ids=["KWA"])
-    before = engine_rows(compliance.week_start(start), end)
+    before = engine_rows(week_start(start), end)
     result = compliance.recompute(week_from=start, week_to=end)
     assert result.mode == "rebuild"
-    assert engine_rows(compliance.week_start(start), end) == before
+    assert engine_rows(week_start(start), end) == before
     # The swapped-in table still enforces its primary key.
     with pytest.raises(IntegrityError), transaction.atomic():
         PrisonerWeek.objects.bulk_create(
@@ -441,7 +442,7 @@ def test_a_rebuild_outside_a_transaction_builds_the_partitions_at_once(transacti
 
     assert result.mode == "rebuild"
     assert result.prisoner_weeks == PrisonerWeek.objects.count() > 0
-    assert engine_rows(compliance.week_start(start), end) == reference(compliance.week_start(start), end)
+    assert engine_rows(week_start(start), end) == reference(week_start(start), end)
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from keywork import compliance, tasks
 from keywork.models import KeyWorkerAllocation, PrisonWeek, Session, Source
+from omic import dates
 from tests.db import schema
 from tests.factories import CustodySpellFactory, PrisonerFactory, PrisonFactory, StaffMemberFactory
 
@@ -109,7 +110,7 @@ def test_a_changed_session_is_updated(estate, tmp_path):
 
 
 def test_bad_sessions_are_each_reported_and_nothing_loads(estate, tmp_path):
-    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    future = (dates.today() + dt.timedelta(days=30)).isoformat()
     bad = (
         "session_id,prison_number,staff_id,prison_code,date,duration_minutes,kind\n"
         "X10,A1234BC,S2,LEI,2024-03-04,45,structured_interview\n"  # 2: untrained officer
@@ -132,7 +133,7 @@ def test_bad_sessions_are_each_reported_and_nothing_loads(estate, tmp_path):
         ("sessions.csv:3: date: ", "prisoner B2345CD was not in custody at LEI on 2024-03-04"),
         (
             "sessions.csv:4: date: ",
-            f"{future} is in the future (today is {timezone.localdate().isoformat()}); "
+            f"{future} is in the future (today is {dates.today().isoformat()}); "
             "a session is recorded once it has taken place, so correct the date",
         ),
         ("sessions.csv:5: duration_minutes: ", "'0' is out of range; duration_minutes must be from 1 to 240"),

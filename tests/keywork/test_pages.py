@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from keywork import reports, selectors_pages
 from keywork.compliance import week_start
 from keywork.models import Session
-from omic import selectors
+from omic import dates
 from omic.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
-TODAY = selectors.today()
+TODAY = dates.today()
 MONDAY = week_start(TODAY)
 LONG_AGO = TODAY - dt.timedelta(days=400)
 

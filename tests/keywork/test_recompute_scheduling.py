@@ -11,6 +11,7 @@ from django.core.management import call_command
 from keywork import compliance, tasks
 from keywork.models import PrisonWeek
 from keywork.tasks import RECONCILE, Recompute
+from omic import dates
 
 WEEK = dt.timedelta(weeks=1)
 
@@ -25,7 +26,7 @@ def jobs(monkeypatch):
     return enqueued
 
 
-OPEN_FROM, OPEN_TO = tasks.open_weeks()
+OPEN_FROM, OPEN_TO = dates.open_weeks()
 OLD = OPEN_FROM - 10 * WEEK
 
 CASES = {
@@ -73,7 +74,7 @@ def test_requests_become_the_fewest_jobs_that_cover_them(jobs, requests, expecte
 
 @pytest.mark.django_db(transaction=True)  # each file's transaction really commits
 def test_an_extract_load_recomputes_once_after_its_last_file(tmp_path, eager_celery, monkeypatch):
-    end = tasks.open_weeks()[1] - dt.timedelta(days=1)  # last Sunday: sessions in the open weeks
+    end = dates.open_weeks()[1] - dt.timedelta(days=1)  # last Sunday: sessions in the open weeks
     options = {"prisons": 3, "prisoners": 300, "weeks": 3, "end": end, "out": str(tmp_path)}
     call_command("generate_estate", verbosity=0, **options)
     recomputes = []

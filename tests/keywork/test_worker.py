@@ -13,6 +13,7 @@ from django.conf import settings
 
 from keywork import compliance, services
 from keywork.models import PrisonWeek
+from omic import dates
 from tests import factories
 
 pytestmark = pytest.mark.worker
@@ -66,8 +67,8 @@ def celery_worker_process(transactional_db):
 def test_session_recorded_through_the_service_reaches_the_dashboard_via_a_real_worker(
     transactional_db, celery_worker_process, settings
 ):
-    today = dt.date.today()
-    monday = compliance.week_start(today)
+    today = dates.today()
+    monday = dates.week_start(today)
     prison = factories.PrisonFactory(code="WRK")
     factories.BenchmarkFactory(prison=prison, band3_benchmark_fte=Decimal("1.00"))
     officer = factories.StaffMemberFactory(staff_id="W1", prison=prison)
@@ -114,7 +115,7 @@ def test_broker_outage_never_fails_the_write_and_logs_the_missed_prison_week(
     spell = factories.CustodySpellFactory(
         prisoner__prison_number="O1234AB",
         prison=prison,
-        reception_date=dt.date.today() - dt.timedelta(days=30),
+        reception_date=dates.today() - dt.timedelta(days=30),
     )
     user = factories.UserFactory(role="admin")
     with caplog.at_level("ERROR", logger="keywork.tasks"), django_capture_on_commit_callbacks(execute=True):
@@ -123,10 +124,10 @@ def test_broker_outage_never_fails_the_write_and_logs_the_missed_prison_week(
             prisoner=spell.prisoner,
             prison=prison,
             key_worker=officer,
-            date=dt.date.today(),
+            date=dates.today(),
             minutes=30,
             kind="other",
         )
     assert session.pk is not None
-    week = compliance.week_start(dt.date.today())
+    week = dates.week_start(dates.today())
     assert f"recompute not enqueued: prison OUT weeks {week} to {week}" in caplog.text

@@ -10,14 +10,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from omic import selectors
+from omic import dates, selectors
 from omic.models import StaffMember, User
 from tests import factories
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
-TODAY = selectors.today()
+TODAY = dates.today()
 YEAR_AGO = TODAY - dt.timedelta(days=365)
 
 
@@ -317,6 +317,19 @@ def test_staff_csv_download(client, users):
     assert brown["untrained_band3"] == "true"
     assert rows[1]["untrained_band3"] == "false"
     assert brown["contracted_hours"] == "39.0"
+
+
+def test_csv_downloads_write_names_that_look_like_formulas_as_text(client, users, estate):
+    from omic.models import Prisoner
+
+    StaffMember.objects.filter(staff_id="LEI002").update(first_name="=HYPERLINK(1)", last_name="@SUM")
+    Prisoner.objects.filter(prison_number="A1111AA").update(first_name="+Al", last_name="-Able")
+    staff = get(client, users["governor"], "/prisons/LEI/staff/?format=csv")
+    assert staff["Cache-Control"] == "no-store"
+    brown = next(r for r in csv_rows(staff) if r["staff_id"] == "LEI002")
+    assert (brown["first_name"], brown["last_name"]) == ("'=HYPERLINK(1)", "'@SUM")
+    [alan] = csv_rows(get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv"))
+    assert (alan["first_name"], alan["last_name"]) == ("'+Al", "'-Able")
 
 
 def test_wing_manager_may_not_download_prison_staff(client, users):

@@ -6,16 +6,17 @@ Prints the proposal as CSV (prison_number, staff_id, reason) sorted by prison nu
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from keywork.auto_allocation import propose_allocations
 from keywork.services import confirm_allocations
+from omic import dates, downloads
 from omic.models import Prison
+
+PROPOSAL_COLUMNS = ("prison_number", "staff_id", "reason")
 
 
 def _date(value: str) -> dt.date:
@@ -40,13 +41,10 @@ class Command(BaseCommand):
         found = Prison.objects.filter(code=code).first()
         if found is None:
             raise CommandError(f"Unknown prison: {prison}")
-        on = _date(date) if date else timezone.localdate()
+        on = _date(date) if date else dates.today()
 
         proposals = sorted(propose_allocations(prison=found, on=on), key=lambda p: p.prison_number)
-        writer = csv.writer(self.stdout)
-        writer.writerow(["prison_number", "staff_id", "reason"])
-        for proposal in proposals:
-            writer.writerow([proposal.prison_number, proposal.staff_id or "", proposal.reason])
+        downloads.write_csv((p._asdict() for p in proposals), PROPOSAL_COLUMNS, self.stdout)
 
         if confirm:
             try:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from keywork import compliance, reports
 from keywork.management.commands.recompute_compliance import parse_date
 from keywork.models import PrisonerWeek, PrisonWeek
+from omic import dates, downloads
 from omic.models import Prison
 
 
@@ -26,10 +27,10 @@ class Command(BaseCommand):
         if prison and not codes:
             raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
         # Weeks whose Monday falls in [from, to].
-        first = compliance.week_start(start)
+        first = dates.week_start(start)
         if first < start:
             first += compliance.WEEK
-        last = compliance.week_start(end)
+        last = dates.week_start(end)
         if last < first:
             return self._write([], by, fmt)
         weeks = (last - first).days // 7 + 1
@@ -56,6 +57,6 @@ class Command(BaseCommand):
     def _write(self, rows, by, fmt):
         columns = reports.PRISON_COLUMNS if by == "prison" else reports.PRISONER_COLUMNS
         if fmt == "json":
-            reports.write_json(rows, self.stdout)
+            downloads.write_json(rows, self.stdout)
         else:
-            reports.write_csv(rows, columns, self.stdout)
+            downloads.write_csv(rows, columns, self.stdout)

@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Min
-from django.utils import timezone
 
 from keywork import compliance
+from omic import dates
 from omic.models import CustodySpell, Prison
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, prison=None, date_from=None, date_to=None, **options):
         if prison and not Prison.objects.filter(code=prison).exists():
             raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
-        end = parse_date(date_to, "--to") if date_to else timezone.localdate()
+        end = parse_date(date_to, "--to") if date_to else dates.today()
         if date_from:
             start = parse_date(date_from, "--from")
         else:
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if end < start:
             raise CommandError("--to is before --from")
         self.stderr.write(
-            f"Recomputing weeks {compliance.week_start(start)} to {compliance.week_start(end)}…"
+            f"Recomputing weeks {dates.week_start(start)} to {dates.week_start(end)}…"
         )
         result = compliance.recompute(week_from=start, week_to=end, prison_ids=[prison] if prison else None)
         self.stdout.write(
