@@ -8,8 +8,8 @@ server of DATABASE_URL) is dropped, created and migrated; then the estate in DIR
 which takes the loaders' upsert paths) while every statement is recorded at the driver:
 psycopg2's cursor `execute`/`executemany` (mogrified, so with its parameters as sent),
 COPY's statement, and the connection's commit and rollback, on every connection (the
-read-ahead's second one too). `--all-ahead` reads every file after the first ahead (as
-read_ahead.MIN_BYTES = 0), so that a small estate takes the second connection's paths.
+read-ahead's second one too). `--all-ahead` reads every file after the first ahead, so that a small
+estate takes the second connection's paths (see read_every_file_ahead).
 
 What varies from run to run is normalised: backend pids in the read-ahead's table names,
 Django's savepoint ids (they hold the thread id) and timestamps. The log holds one
@@ -76,7 +76,10 @@ class RecordedConnection(psycopg2.extensions.connection):
 NORMALISE = [
     (re.compile(r"omic_stage_\d+_"), "omic_stage_PID_"),
     (re.compile(r"\bs\d+_x\d+\b"), "sTHREAD_xN"),
-    (re.compile(r"'\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(\+\d{2}:\d{2})?'(::timestamptz)?"), "'TIME'"),
+    (
+        re.compile(r"'\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(\+\d{2}:\d{2})?'(::timestamptz)?"),
+        "'TIME'",
+    ),
 ]
 
 
@@ -94,6 +97,25 @@ def fresh_database(name: str) -> None:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cur.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+
+
+def read_every_file_ahead() -> None:
+    """Every file after the first read ahead, and the loading connection waiting for the
+    staging connection to stage them all before it takes one: then which checks run on the
+    staging connection (read_ahead.py shares them once it has nothing left to stage) does
+    not depend on which connection happens to be quicker."""
+    import concurrent.futures
+
+    from omic.loading import read_ahead
+
+    read_ahead.MIN_BYTES = 0
+    take = read_ahead.ReadAhead.take
+
+    def take_when_all_staged(self, kind, progress):
+        concurrent.futures.wait([job for _, job in self._jobs.values()])
+        return take(self, kind, progress)
+
+    read_ahead.ReadAhead.take = take_when_all_staged
 
 
 def main() -> None:
@@ -118,9 +140,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if args.all_ahead:
-        from omic.loading import read_ahead
-
-        read_ahead.MIN_BYTES = 0
+        read_every_file_ahead()
     for _ in range(2):
         recording = True
         try:
