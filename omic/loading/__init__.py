@@ -1,17 +1,26 @@
-"""The CSV loader behind `load_omic` (formats.md): a registry of file kinds and a service
+"""The CSV loader behind `load_omic` (formats.md): a registry of file kinds and an engine
 that loads them set-wise (COPY into a staging table, checks as SQL, INSERT … SELECT).
 
-Importing this package registers omic's own kinds (prisons, wings, benchmarks, staff,
-prisoners). keywork and allocation register theirs in AppConfig.ready(); omic never
-imports them. For example, keywork/apps.py:
+Where things are:
+- the file kinds: omic's own in kinds/ (one module per file: prisons, wings, benchmarks,
+  staff, prisoners); keywork's in keywork/loading/; allocation's in its app. keywork and
+  allocation register theirs in AppConfig.ready(); omic never imports them.
+- what a kind is made of: registry.py (FileKind, Check, register), columns.py (typed
+  cells and their own rules), checks.py (the checks several kinds share), upsert.py (the
+  usual writer), bulk.py (a write that doubles a table).
+- the engine, in the order a file goes through it: service.py (load_extract, load_file:
+  one transaction per file), staging.py (COPY), prepare.py (typing, the file's own checks),
+  read_ahead.py (the second connection, and which work runs on it), context.py
+  (LoadContext, what checks and writers see), report.py, progress.py, signals.py, sql.py.
+
+A kind is registered like this (keywork/apps.py):
 
     def ready(self):
-        from keywork import loading  # noqa: F401  (keywork/loading.py calls register(...))
+        from keywork import loading  # noqa: F401  (keywork/loading/ calls register(...))
 
-and keywork/loading.py:
+and keywork/loading/sessions.py:
 
-    from omic.loading import Check, FileKind, Integer, Text, Upsert, Value, cell, known_prisoner, register
-    from omic.loading.prisoners import PRISON_NUMBER
+    from omic.loading import Check, FileKind, PRISON_NUMBER, Text, Upsert, cell, known_prisoner, register
 
     register(FileKind(
         name="sessions.csv",  # takes its place in formats.md's order
@@ -22,10 +31,11 @@ and keywork/loading.py:
     ))
 """
 
-from omic.loading import benchmarks, prisoners, prisons, staff, wings  # noqa: F401  (register omic's kinds)
+from omic.loading import kinds  # noqa: F401  (registers omic's kinds)
 from omic.loading.checks import after, duplicate_key, known_prison, known_prisoner, known_staff, known_wing
 from omic.loading.columns import Column, Date, Decimal, Integer, Rule, Text
 from omic.loading.context import LoadContext
+from omic.loading.kinds import PRISON_CODE, PRISON_NUMBER, STAFF_ID
 from omic.loading.progress import Progress
 from omic.loading.registry import CONTRACT_ORDER, Check, FileKind, kind_named, register, registered_kinds
 from omic.loading.report import FileResult, LoadCounts, LoadReport, RowError
@@ -45,9 +55,12 @@ __all__ = [
     "LoadContext",
     "LoadCounts",
     "LoadReport",
+    "PRISON_CODE",
+    "PRISON_NUMBER",
     "Progress",
     "Rule",
     "RowError",
+    "STAFF_ID",
     "Text",
     "Upsert",
     "Value",

@@ -75,11 +75,10 @@ def prepare(
     cursor: CursorWrapper,
     progress: Progress,
     tables: Staging | None = None,
-    lookups: bool = True,
 ) -> Prepared:
     """COPY the file into `tables.raw`, type its cells into `tables.rows` and report the
-    cells that fail their own checks and the repeated keys. `lookups=False` when the tables
-    other files write may be locked by the loading connection (Column.rules)."""
+    cells that fail their own checks and the repeated keys. Into `tables` that are shared
+    (read_ahead.py), the cells' rules consult no other table (see _typed_rows)."""
     tables = tables or Staging()
     clock = time.perf_counter()
     staged = stage(kind=kind, path=path, cursor=cursor, progress=progress, tables=tables)
@@ -91,8 +90,8 @@ def prepare(
 
     clock = time.perf_counter()
     ctx = prepared.context(cursor)
-    checked = _type_and_check_cells(ctx, tables, lookups, blanks=staged.blanks)
-    prepared.errors.extend(_cell_errors(ctx, tables, checked))
+    checked = _type_and_check_cells(prepared, ctx)
+    prepared.errors.extend(_cell_errors(prepared, ctx, checked))
     if _may_repeat(ctx):
         prepared.errors.extend(
             RowError(kind.name, line, column, message)
@@ -117,7 +116,7 @@ def _may_repeat(ctx: LoadContext) -> bool:
     return not unique
 
 
-def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, blanks: bool) -> list[Column]:
+def _type_and_check_cells(prepared: Prepared, ctx: LoadContext) -> list[Column]:
     """One pass over the staging table: each cell trimmed once (if the file has blanks at
     all), cast once, then typed (NULL when unreadable) and checked; a cell's problem is kept
     as a small code in `_error_<i>`. Returns the columns whose codes were stored, in order.
@@ -127,14 +126,19 @@ def _type_and_check_cells(ctx: LoadContext, tables: Staging, lookups: bool, *, b
     file with bad cells pays for them)."""
     try:
         with transaction.atomic():
-            return _typed_rows(ctx, tables, quick=True, lookups=lookups, blanks=blanks)
+            return _typed_rows(prepared, ctx, quick=True)
     except DataError:
-        return _typed_rows(ctx, tables, quick=False, lookups=lookups, blanks=blanks)
+        return _typed_rows(prepared, ctx, quick=False)
 
 
-def _typed_rows(
-    ctx: LoadContext, tables: Staging, *, quick: bool, lookups: bool, blanks: bool
-) -> list[Column]:
+def _typed_rows(prepared: Prepared, ctx: LoadContext, *, quick: bool) -> list[Column]:
+    tables = prepared.tables
+    # Shared tables are staged by the second connection while the loading connection
+    # writes other files: a rule that consults their tables (only ever a shortcut, see
+    # Column.rules) would wait for those writes' locks.
+    lookups = not tables.shared
+    # A file with no space or tab anywhere has no cell to trim (staging.py found out).
+    blanks = prepared.staged.blanks
     columns = ctx.kind.columns
     checked = [c for c in columns if ctx.has(c.name) and c.check_sql("x") is not None]
     trimmed_cells = ", ".join(f"{trimmed(c.name, blanks=blanks)} AS {ident(c.name)}" for c in columns)
@@ -178,7 +182,7 @@ def _typed_rows(
     return checked
 
 
-def _cell_errors(ctx: LoadContext, tables: Staging, checked: list[Column]) -> list[RowError]:
+def _cell_errors(prepared: Prepared, ctx: LoadContext, checked: list[Column]) -> list[RowError]:
     """The messages for the cells that failed their own checks (the raw text is fetched
     only for those rows)."""
     if not checked:
@@ -190,7 +194,7 @@ def _cell_errors(ctx: LoadContext, tables: Staging, checked: list[Column]) -> li
         return []
     cells = ", ".join(trimmed(c.name) for c in checked)
     ctx.cursor.execute(
-        f"SELECT line, {cells} FROM {tables.raw} WHERE line = ANY(%s)", [[row[0] for row in failed]]
+        f"SELECT line, {cells} FROM {prepared.tables.raw} WHERE line = ANY(%s)", [[row[0] for row in failed]]
     )
     texts = {row[0]: row[1:] for row in ctx.cursor.fetchall()}
     errors = []

@@ -8,8 +8,12 @@ The second connection cannot hand over temporary tables, so it stages each file 
 pair of unlogged tables named after the loading connection's backend pid, and commits them;
 the loading connection reads them in the file's transaction, and drops them as soon as the
 file is done (loaded or refused). Tables left by a loader that died are dropped by the next
-load. Staging consults no other table's rows (`lookups=False`), so it never waits for the
-locks of the files being written."""
+load. Staging into these shared tables consults no other table's rows (prepare.py), so it
+never waits for the locks of the files being written.
+
+Which work runs on which connection is decided here: staging the big files after the
+first (`worth`), and half of a file's cross-table checks once nothing is left to stage
+(`check`); everything else runs on the loading connection."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection, connections, transaction
 
-from omic.loading.context import Staging
+from omic.loading.context import LoadContext, Staging
 from omic.loading.prepare import Prepared, prepare, set_local_settings
 from omic.loading.progress import Progress
 from omic.loading.sql import ident
@@ -74,9 +78,7 @@ class ReadAhead:
         """On the staging thread, whose connection is its own."""
         with transaction.atomic(), connection.cursor() as cursor:
             set_local_settings(cursor)
-            return prepare(
-                kind=kind, path=path, cursor=cursor, progress=self._tally, tables=tables, lookups=False
-            )
+            return prepare(kind=kind, path=path, cursor=cursor, progress=self._tally, tables=tables)
 
     def take(self, kind: FileKind, progress: Progress) -> Prepared | None:
         """The file's staged tables, once ready (raising what staging raised); meanwhile the
@@ -97,15 +99,25 @@ class ReadAhead:
             if prepared is not None:
                 return prepared
 
-    def check(
-        self, prepared: Prepared, checks: Sequence[Check]
-    ) -> concurrent.futures.Future[list[list[tuple]]] | None:
-        """Run `checks` over the file's staged rows on the staging connection, if it staged
-        them and has no file left to stage (else None: the loading connection had better
-        run them itself). The future gives each check's rows."""
-        if not prepared.tables.shared or not all(job.done() for _, job in self._jobs.values()):
-            return None
-        return self._executor.submit(self._check, prepared, checks)
+    def check(self, prepared: Prepared, ctx: LoadContext) -> list[list[tuple]]:
+        """The rows each of the file's checks finds, in the kind's order.
+
+        Every other check (the second, the fourth…) runs on the staging connection while the
+        loading connection (`ctx`) runs the rest, when the staging connection staged this
+        file and has no file left to stage. They may: the checks only read what earlier
+        files committed, and the file's transaction has written nothing yet. A file the
+        loading connection staged itself is in its temporary tables, which the staging
+        connection cannot see; and while files are left to stage, the staging connection
+        had better stage them (the loading connection would wait for them next)."""
+        checks = prepared.kind.checks
+        idle = prepared.tables.shared and all(job.done() for _, job in self._jobs.values())
+        if len(checks) < 2 or not idle:
+            return [ctx.fetchall(check.sql) for check in checks]
+        there = self._executor.submit(self._check, prepared, checks[1::2])
+        found: list[list[tuple]] = [[] for _ in checks]
+        found[0::2] = [ctx.fetchall(check.sql) for check in checks[0::2]]
+        found[1::2] = there.result()
+        return found
 
     def _check(self, prepared: Prepared, checks: Sequence[Check]) -> list[list[tuple]]:
         with transaction.atomic(), connection.cursor() as cursor:

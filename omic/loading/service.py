@@ -154,18 +154,10 @@ def _load(
 
         clock = time.perf_counter()
         ctx = prepared.context(cursor)
-        # Half the checks on the staging connection, if it has nothing left to stage: they
-        # only read what earlier files committed, and this transaction has written nothing yet.
-        shared = ahead.check(prepared, kind.checks[1::2]) if ahead and len(kind.checks) > 1 else None
-        found = {
-            number: ctx.fetchall(check.sql)
-            for number, check in enumerate(kind.checks)
-            if shared is None or number % 2 == 0
-        }
-        if shared is not None:
-            found.update(zip(range(1, len(kind.checks), 2), shared.result(), strict=True))
-        for number in range(len(kind.checks)):  # in the kind's order: the first per cell is kept
-            result.errors.extend(RowError(kind.name, *row) for row in found[number])
+        # the read-ahead may run some of the checks on its connection meanwhile
+        found = ahead.check(prepared, ctx) if ahead else [ctx.fetchall(check.sql) for check in kind.checks]
+        for rows in found:  # in the kind's order: the first per cell is kept
+            result.errors.extend(RowError(kind.name, *row) for row in rows)
         result.errors = _first_per_cell(result.errors)
         checking = prepared.check_seconds + time.perf_counter() - clock
         progress.phase(kind.name, "check", checking, result.bad_lines)

@@ -8,7 +8,7 @@ from django.db import connection
 from omic.loading import Progress, file_loaded, load_extract, read_ahead
 from omic.loading.read_ahead import PREFIX, drop_abandoned
 from omic.models import AuditEvent, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, Wing
-from tests.omic.test_loader import BAD_ROWS, EXTRACT, PRISONERS, errors_of, write_extract
+from tests.omic.loading.extract import BAD_ROWS, EXTRACT, PRISONERS, errors_of, write_extract
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

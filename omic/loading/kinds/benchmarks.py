@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from omic.loading import checks
 from omic.loading.columns import Date, Decimal
-from omic.loading.prisons import PRISON_CODE
+from omic.loading.kinds.prisons import PRISON_CODE
 from omic.loading.registry import FileKind, register
 from omic.loading.upsert import Upsert, cell
 from omic.models import Benchmark

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from omic.loading import checks
 from omic.loading.columns import Text
-from omic.loading.prisons import PRISON_CODE
+from omic.loading.kinds.prisons import PRISON_CODE
 from omic.loading.registry import FileKind, register
 from omic.loading.upsert import Upsert, cell
 from omic.models import Wing

@@ -12,7 +12,7 @@ from omic.loading import checks
 from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date, Text
 from omic.loading.context import LoadContext
-from omic.loading.prisons import PRISON_CODE
+from omic.loading.kinds.prisons import PRISON_CODE
 from omic.loading.registry import Check, FileKind, register
 from omic.loading.report import LoadCounts
 from omic.loading.upsert import Upsert, cell

@@ -1,0 +1,35 @@
+"""keywork's two files as the tests write them, and `load`, which runs load_omic over a
+folder of them."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+ALLOCATIONS = """\
+prison_number,staff_id,prison_code,start_date,end_date
+A1234BC,S1,LEI,2024-01-01,
+B2345CD,S1,LEI,2024-01-01,2024-03-01
+"""
+
+
+SESSIONS = """\
+session_id,prison_number,staff_id,prison_code,date,duration_minutes,kind
+X1,A1234BC,S1,LEI,2024-03-04,45,structured_interview
+X2,B2345CD,S1,LEI,2024-02-05,30,acct_review
+"""
+
+
+def load(tmp_path, files):
+    folder = tmp_path / "extract"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("load_omic", str(folder), stdout=out, stderr=err)
+        status = 0
+    except SystemExit as exc:
+        status = exc.code
+    return status, out.getvalue(), err.getvalue()
