@@ -22,9 +22,8 @@ from keywork.forms_allocation import AllocateForm, ConfirmAllocationsForm, EndAl
 from omic import access, dates
 from omic.access import Action
 from omic.dates import long_date
-from omic.downloads import csv_response
+from omic.downloads import csv_response, wants_csv
 from omic.models import Prison
-from omic.views import wants_csv
 
 # One row per key worker, as on the page; reasons are codes of NOT_ELIGIBLE_REASONS joined by ";".
 KEY_WORKER_CSV_COLUMNS: dict[str, Callable] = {

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from omic import dates
@@ -24,6 +24,7 @@ class Action(StrEnum):
     ALLOCATE = "allocate"  # key workers and POMs; auto-allocation
     EDIT_PRISON = "edit_prison"  # staff, training, benchmarks, settings, sentences, overrides, BCST
     MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"  # the audit trail: admins (their prisons) and HQ, read only
     DOWNLOAD = "download"  # CSVs of what they may see
 
 
@@ -31,7 +32,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.WING_MANAGER: frozenset({Action.VIEW_WING, Action.RECORD_SESSIONS, Action.DOWNLOAD}),
     Role.GOVERNOR: frozenset({Action.VIEW_PRISON, Action.VIEW_WING, Action.DOWNLOAD}),
     Role.ADMIN: frozenset(set(Action)),
-    Role.HQ: frozenset({Action.VIEW_PRISON, Action.VIEW_WING, Action.DOWNLOAD}),
+    Role.HQ: frozenset({Action.VIEW_PRISON, Action.VIEW_WING, Action.DOWNLOAD, Action.VIEW_AUDIT}),
 }
 
 # A wing manager keeps sight of a prisoner who left their wing during the open weeks
@@ -111,12 +112,38 @@ def visible_spells(user: User, *, today: dt.date | None = None) -> QuerySet[Cust
 
 
 def prisoner_for(user: User, prison_number: str, action: Action = Action.VIEW_WING) -> Prisoner:
-    """A prisoner the user may see: one with a spell in their scope (else 404)."""
-    if not visible_spells(user).filter(prisoner_id=prison_number).exists():
+    """A prisoner whose pages the user may open (formats.md, after the addresses), else 404.
+
+    A prisoner's pages belong to the prison that holds them now (once released, the one that
+    last held them): a prisoner transferred out is outside the old prison's scope. Sessions
+    are often logged late, so the old prison's wing managers and admins (who may record
+    sessions) keep the prisoner while they left within the open weeks; the pages then list
+    only that prison's records, as every list is drawn from the user's visible spells."""
+    holding = CustodySpell.objects.filter(prisoner_id=prison_number).order_by("-reception_date").first()
+    if holding is None:
         raise Http404("No such prisoner")
+    mine = visible_spells(user).filter(prisoner_id=prison_number)
+    if not mine.filter(pk=holding.pk).exists():
+        first_open_week, _ = dates.open_weeks()
+        late_logging = may(user, Action.RECORD_SESSIONS) and mine.filter(
+            release_date__gte=first_open_week
+        ).exists()
+        if not late_logging:
+            raise Http404("No such prisoner")
     if not may(user, action):
         raise PermissionDenied
     return Prisoner.objects.get(pk=prison_number)
+
+
+def held_in_scope(user: User, prisoners: QuerySet[Prisoner]) -> QuerySet[Prisoner]:
+    """Those of `prisoners` held (now, or last) by a prison or wing in the user's scope: the
+    prisoners a search may show. Narrow `prisoners` first (by name or number): the holding
+    spell is looked up for each one left, through the spells' natural-key index."""
+    spells = CustodySpell.objects.filter(prisoner=OuterRef("pk"))
+    holding = spells.order_by("-reception_date").values("pk")[:1]
+    return prisoners.annotate(holding_spell_id=Subquery(holding)).filter(
+        holding_spell_id__in=visible_spells(user).values("pk")
+    )
 
 
 def require(user: User, action: Action) -> None:

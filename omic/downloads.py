@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+
+from omic import access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,6 +49,14 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: IO
         writer.writerow([csv_cell(row[c]) for c in columns])
         count += 1
     return count
+
+
+def wants_csv(request: HttpRequest) -> bool:
+    """`?format=csv` asks for the page's table as a download (403 for a role that may not)."""
+    if request.GET.get("format") != "csv":
+        return False
+    access.require(request.user, access.Action.DOWNLOAD)
+    return True
 
 
 def csv_response(

@@ -8,6 +8,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from django.db.models.functions import Upper
 
 
 class DateRange(Func):
@@ -150,6 +151,8 @@ class Prisoner(models.Model):
 
     class Meta:
         ordering = ["prison_number"]
+        # Find a prisoner by surname, any case (formats.md, /search/).
+        indexes = [models.Index(Upper("last_name"), name="prisoner_last_name_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(prison_number__regex=r"^[A-Z][0-9]{4}[A-Z]{2}$"), name="prison_number_format"
@@ -215,6 +218,14 @@ class StaffStatus(models.TextChoices):
     INACTIVE = "inactive", "Inactive"
 
 
+class UnavailableReason(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    SICK = "sick", "Sick"
+    TRAINING = "training", "Training"
+    REDEPLOYED = "redeployed", "Redeployed"
+    OTHER = "other", "Other"
+
+
 class StaffMember(models.Model):
     staff_id = models.CharField(primary_key=True, max_length=20, db_collation=KEY_COLLATION)
     first_name = models.CharField(max_length=100, blank=True)
@@ -230,6 +241,12 @@ class StaffMember(models.Model):
     key_worker_capacity = models.PositiveSmallIntegerField(null=True, blank=True)
     wing = models.ForeignKey(Wing, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff")
     status = models.CharField(max_length=12, choices=StaffStatus.choices, default=StaffStatus.ACTIVE)
+    # keywork.md "Staff availability": why an unavailable officer is away, and when they are
+    # expected back (the nightly job makes them active again on that day).
+    unavailable_reason = models.CharField(
+        max_length=20, choices=UnavailableReason.choices, blank=True, default="", db_default=""
+    )
+    expected_back_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["prison_id", "last_name", "first_name", "staff_id"]
@@ -250,6 +267,16 @@ class StaffMember(models.Model):
             models.CheckConstraint(
                 condition=Q(key_worker_capacity__isnull=True) | Q(key_worker_capacity__lte=50),
                 name="staff_key_worker_capacity_range",
+            ),
+            # A reason and a return date belong to an unavailable officer only.
+            models.CheckConstraint(
+                condition=Q(status=StaffStatus.UNAVAILABLE)
+                | Q(unavailable_reason="", expected_back_on__isnull=True),
+                name="staff_unavailable_details_only_when_unavailable",
+            ),
+            models.CheckConstraint(
+                condition=Q(unavailable_reason__in=["", *UnavailableReason.values]),
+                name="staff_unavailable_reason_valid",
             ),
         ]
 
@@ -290,6 +317,8 @@ class User(AbstractUser):
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="users"
     )
+    # Set when an admin gives the user a new password: they choose their own at next sign-in.
+    must_change_password = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -313,7 +342,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["prison", "-at"], name="audit_prison_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "omic.password_change.MustChangePasswordMiddleware",
 ]
 
 ROOT_URLCONF = "omic.urls"
@@ -142,6 +143,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
+    # Nightly, first: unavailable staff expected back today are active again.
+    "return-staff-due-back": {
+        "task": "omic.tasks.return_staff_due_back",
+        "schedule": crontab(hour=2, minute=5),
+    },
     # Nightly: end departed allocations and recompute the open weeks of every prison
     # (this also repairs any recompute whose enqueue failed during the day).
     "reconcile-open-weeks": {

@@ -4,6 +4,7 @@ the page's context): `{% load keywork_pages %}`. Scope was decided by the page's
 from __future__ import annotations
 
 from django import template
+from django.db.models.functions import TruncWeek
 
 from keywork import selectors_pages
 from omic import access
@@ -39,3 +40,40 @@ def keywork_prisoner(prisoner, today) -> dict:
         "allocation": selectors_pages.current_allocation(prisoner, today),
         "sessions": selectors_pages.recent_sessions(prisoner),
     }
+
+
+@register.simple_tag
+def keywork_staff(staff, today) -> dict:
+    """A staff member's key work: the prisoners allocated to them at their prison today, and
+    the sessions they delivered in the behind window (four complete weeks and this one)."""
+    from django.db.models import Count, Sum
+
+    from keywork import eligibility
+    from keywork.models import KeyWorkerAllocation, Session
+    from omic import dates
+
+    caseload = list(
+        KeyWorkerAllocation.objects.filter(
+            eligibility.allocation_active_q(today), key_worker=staff, prison_id=staff.prison_id
+        )
+        .select_related("prisoner")
+        .order_by("prisoner__last_name", "prisoner__first_name")
+    )
+    since = dates.week_start(today) - 4 * dates.WEEK
+    delivered = Session.objects.filter(
+        key_worker=staff, prison_id=staff.prison_id, date__range=(since, today), deleted_at__isnull=True
+    )
+    weeks = {
+        row["week"]: row
+        for row in delivered.annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(sessions=Count("*"), minutes=Sum("duration_minutes"))
+    }
+    rows = []
+    for i in range(5):
+        monday = since + i * dates.WEEK
+        found = weeks.get(monday, {})
+        sessions, minutes = found.get("sessions", 0), found.get("minutes", 0)
+        rows.append({"week_start": monday, "sessions": sessions, "minutes": minutes})
+    capacity = eligibility.capacity_of(staff, staff.prison)
+    return {"caseload": caseload, "weeks": rows[::-1], "capacity": capacity}

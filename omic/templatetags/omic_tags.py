@@ -34,8 +34,12 @@ PRISON_SECTIONS: list[tuple[str, str, Action]] = [
     ("Key workers", "keywork:key_workers", Action.VIEW_PRISON),
     ("Allocate", "keywork:allocate", Action.ALLOCATE),
     ("Staff", "omic:staff", Action.VIEW_PRISON),
+    ("Benchmarks", "omic:benchmarks", Action.VIEW_PRISON),
     ("Handover", "allocation:handover", Action.VIEW_PRISON),
     ("POMs", "allocation:poms", Action.VIEW_PRISON),
+    ("Settings", "omic:prison_settings", Action.VIEW_PRISON),
+    ("Users", "omic:users", Action.MANAGE_USERS),
+    ("Audit trail", "omic:audit", Action.VIEW_AUDIT),
 ]
 
 

@@ -230,7 +230,8 @@ def test_sign_out(browser_page, demo):
     sign_in(page, "governor")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/login/")
+    assert page.url.endswith("/login/?signed-out")
+    assert page.get_by_role("alert").inner_text().endswith("You have signed out.")
     page.goto("/")
     assert "/login/" in page.url
 

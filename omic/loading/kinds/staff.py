@@ -7,11 +7,24 @@ from decimal import Decimal as D
 from omic.loading import checks
 from omic.loading.columns import Date, Decimal, Integer, Text
 from omic.loading.kinds.prisons import PRISON_CODE
-from omic.loading.registry import FileKind, register
+from omic.loading.registry import Check, FileKind, register
 from omic.loading.upsert import Upsert, Value, cell
-from omic.models import StaffMember, StaffRole, StaffStatus, Wing
+from omic.models import StaffMember, StaffRole, StaffStatus, UnavailableReason, Wing
 
 STAFF_ID = Text(name="staff_id", required=True, max_length=20)
+
+# A reason and a return date belong to an unavailable officer only (as the table's constraint).
+UNAVAILABLE_ONLY = Check(
+    """
+    SELECT line, CASE WHEN unavailable_reason <> '' THEN 'unavailable_reason' ELSE 'expected_back_on' END,
+           'only an unavailable officer has a reason and a date expected back; set status to '
+           || 'unavailable or leave unavailable_reason and expected_back_on empty'
+    FROM {rows}
+    WHERE status IS DISTINCT FROM 'unavailable'
+      AND (unavailable_reason <> '' OR expected_back_on IS NOT NULL)
+    """,
+    "unavailable details without unavailable status",
+)
 
 STAFF = register(
     FileKind(
@@ -32,6 +45,9 @@ STAFF = register(
             Integer(name="key_worker_capacity", min=1, max=50),
             Text(name="wing_code", max_length=10),
             Text(name="status", choices=tuple(StaffStatus.values), default=StaffStatus.ACTIVE.value),
+            # keywork.md "Staff availability": why an unavailable officer is away, and when back.
+            Text(name="unavailable_reason", choices=tuple(UnavailableReason.values), default=""),
+            Date(name="expected_back_on"),
         ),
         checks=(
             checks.known_prison(),
@@ -41,6 +57,7 @@ STAFF = register(
                 "in_post_from",
                 "the end of a post comes after its start (leave in_post_to empty while in post)",
             ),
+            UNAVAILABLE_ONLY,
         ),
         write=Upsert(
             model=StaffMember,
@@ -64,6 +81,8 @@ STAFF = register(
                 "key_worker_capacity": cell("key_worker_capacity"),
                 "wing_id": Value("w.id", ("wing_code",)),
                 "status": cell("status"),
+                "unavailable_reason": cell("unavailable_reason"),
+                "expected_back_on": cell("expected_back_on"),
             },
         ),
     )

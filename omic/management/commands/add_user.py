@@ -1,5 +1,5 @@
 """`add_user USERNAME --role ROLE [--prisons LEI,BMI] [--wings A,B] [--staff-id ID]`: create or
-update a user through omic.users.save_user. The password comes from OMIC_PASSWORD, or is asked
+update a user through omic.services.users.save_user. The password comes from OMIC_PASSWORD, or is asked
 for twice on a terminal; it is never a command-line argument."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from omic.models import Role
-from omic.users import save_user
+from omic.services.users import save_user
 
 
 def _split(text: str | None) -> list[str]:

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omic.generation.days import last_sunday_before, today_in_london
 from omic.models import Estate, Prison, Role
-from omic.users import save_user
+from omic.services.users import save_user
 
 DEMO_USERS = ("demo-wing", "demo-governor", "demo-admin", "demo-hq")
 

@@ -60,3 +60,8 @@ class ChangePasswordForm(PasswordChangeForm):
             Field.text("new_password2", field_width=Fixed.TWENTY),
             button="Change password",
         )
+
+    def save(self, commit: bool = True):
+        # The password is the user's own now: an admin's must-change flag is met.
+        self.user.must_change_password = False
+        return super().save(commit=commit)

@@ -19,19 +19,13 @@ from django.urls import reverse_lazy
 
 from omic import access, dates, selectors
 from omic.access import Action
-from omic.downloads import csv_response, two_places
+from omic.downloads import csv_response, two_places, wants_csv
 from omic.forms import ChangePasswordForm, SignInForm
+from omic.forms.staff_filter import StaffFilter
 from omic.models import Role
 from omic.sorting import SortOrder
 
 PAGE_SIZE = 100
-
-
-def wants_csv(request: HttpRequest) -> bool:
-    if request.GET.get("format") != "csv":
-        return False
-    access.require(request.user, Action.DOWNLOAD)
-    return True
 
 
 # Sign in and out: Django's views with GOV.UK forms.
@@ -40,7 +34,8 @@ sign_in = auth_views.LoginView.as_view(
 )
 # Signing out needs no session: a "Sign out" pressed after the session expired still lands
 # on the sign-in page instead of a sign-in that then returns to a POST-only address.
-sign_out = login_not_required(auth_views.LogoutView.as_view())
+# The sign-in page then says so ("You have signed out"), so a shared tablet shows it was done.
+sign_out = login_not_required(auth_views.LogoutView.as_view(next_page="/login/?signed-out"))
 change_password = auth_views.PasswordChangeView.as_view(
     template_name="registration/password_change_form.html",
     form_class=ChangePasswordForm,
@@ -90,6 +85,8 @@ STAFF_CSV_COLUMNS: dict[str, Callable] = {
     "key_worker_capacity": attrgetter("key_worker_capacity"),
     "wing_code": lambda s: s.wing.code if s.wing else None,
     "status": attrgetter("status"),
+    "unavailable_reason": attrgetter("unavailable_reason"),
+    "expected_back_on": attrgetter("expected_back_on"),
     "untrained_band3": attrgetter("is_untrained_band3"),
 }
 
@@ -100,7 +97,19 @@ def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
     today = dates.today()
     include_left = request.GET.get("show") == "all"
     order = SortOrder.from_request(request, list(selectors.STAFF_SORTS))
-    staff = selectors.staff_for(user=user, prison=prison, day=today, include_left=include_left, order=order)
+    filters = StaffFilter(request.GET, wings=prison.wings.all())
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    staff = selectors.staff_for(
+        user=user,
+        prison=prison,
+        day=today,
+        include_left=include_left,
+        order=order,
+        band=chosen.get("band"),
+        status=chosen.get("status", ""),
+        wing=chosen.get("wing", ""),
+        untrained_only=bool(chosen.get("untrained")),
+    )
     if wants_csv(request):
         return csv_response(f"{prison.code}-staff-{today.isoformat()}.csv", STAFF_CSV_COLUMNS, staff)
     context = {
@@ -109,6 +118,7 @@ def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
         "order": order,
         "benchmarks": selectors.benchmarks_for(user=user, prison=prison, day=today),
         "include_left": include_left,
+        "filters": filters,
         "today": today,
     }
     return render(request, "omic/prison_staff.html", context)

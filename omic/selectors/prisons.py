@@ -114,18 +114,31 @@ def staff_for(
     day: dt.date | None = None,
     include_left: bool = False,
     order: SortOrder | None = None,
+    band: int | None = None,
+    status: str = "",
+    wing: str = "",
+    untrained_only: bool = False,
 ) -> QuerySet[StaffMember]:
     """Staff at the prison (in post on the day unless include_left), with is_untrained_band3,
     sorted by `order` (keys in STAFF_SORTS).
 
     By default an untrained Band 3 officer in post comes first: they suspend key work for
-    the whole prison, and pages flag them.
+    the whole prison, and pages flag them. The filters narrow by band, status, wing code,
+    or to the untrained Band 3 officers in post.
     """
     day = day or today()
     staff = StaffMember.objects.filter(prison=prison, prison__in=access.visible_prisons(user))
     if not include_left:
         staff = staff.filter(in_post_on(day))
     untrained_band3 = Q(band=Band3.KEY_WORKER_BAND) & in_post_on(day) & untrained_on(day)
+    if band is not None:
+        staff = staff.filter(band=band)
+    if status:
+        staff = staff.filter(status=status)
+    if wing:
+        staff = staff.filter(wing__code=wing)
+    if untrained_only:
+        staff = staff.filter(untrained_band3)
     return (
         staff.select_related("wing")
         .annotate(is_untrained_band3=ExpressionWrapper(untrained_band3, output_field=BooleanField()))

@@ -1,0 +1,62 @@
+"""Fields every core form shares: GOV.UK dates that say what is wrong in words, and whole or
+decimal numbers typed on a tablet's numeric keypad (ASCII digits only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+
+ASCII_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+class DateField(DateInputField):
+    """Day, month and year boxes; an impossible or overflowing date is refused in words."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs):
+        kwargs.setdefault("help_text", "For example, 27 3 2025")
+        super().__init__(label=label, required=required, **kwargs)
+        self.error_messages.update(
+            required=f"Enter the {label[0].lower()}{label[1:]}", incomplete="Enter the day, month and year"
+        )
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        if not all(re.fullmatch(r"[0-9]{1,4}", (part or "").strip()) for part in data_list):
+            raise ValidationError("Enter the day, month and year as numbers, for example 27 3 2025")
+        day, month, year = (int(part) for part in data_list)
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValidationError("Date must be a real date, for example 27 3 2025") from None
+
+
+class NumberField(forms.CharField):
+    """A number typed as text (GOV.UK: no type=number), parsed as a Decimal or, with
+    `whole`, an int; only ASCII digits are numbers here."""
+
+    def __init__(self, *, whole: bool = False, what: str = "a number", **kwargs):
+        self.whole, self.what = whole, what
+        kwargs.setdefault("max_length", 12)
+        super().__init__(
+            widget=forms.TextInput(
+                attrs={"inputmode": "decimal" if not whole else "numeric", "spellcheck": "false"}
+            ),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value in self.empty_values:
+            return None
+        if not ASCII_NUMBER.match(value) or (self.whole and "." in value):
+            raise ValidationError(f"Enter {self.what} using the digits 0 to 9")
+        try:
+            return int(value) if self.whole else Decimal(value)
+        except (InvalidOperation, ValueError):
+            raise ValidationError(f"Enter {self.what} using the digits 0 to 9") from None
