@@ -21,8 +21,8 @@ install-dev: $(BIN)/python
 
 # Demo: embedded PostgreSQL in var/pgdata, Celery eager, demo estate and users.
 demo: install
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py demo_data
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py demo_data
 	DEBUG=true $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 run: install
@@ -48,6 +48,7 @@ lint: install-dev
 
 bench: install-dev services
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/omic_bench} \
+		SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} HTTPS=false \
 		$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Rebuild static/vendor from the pinned npm packages (needs Node; the output is committed).

@@ -1,9 +1,12 @@
 """Settings for the OMiC staff app: one module, configured from the environment only."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -11,14 +14,21 @@ env = environ.Env(
     DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, ["localhost", "127.0.0.1", "[::1]"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
-    SECURE_COOKIES=(bool, False),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-# A development key only works with DEBUG on; production must set SECRET_KEY.
+# A development key only works with DEBUG on: with DEBUG off (production, the default) the
+# app refuses to start rather than sign sessions with a key anyone can read here.
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the app will not start without one: set "
+            "SECRET_KEY to a long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DEBUG=true "
+            "on a development machine."
+        )
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
@@ -35,14 +45,24 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
+    "axes",
+    "csp",
     "omic",
     "keywork",
     "allocation",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every log line of the request (the 500's traceback too) carries its id.
+    "omic.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files (whitenoise answers those itself and they hold no personal data):
+    # every response of the app's own pages and downloads is marked no-store.
+    "omic.middleware.NoStoreMiddleware",
+    # Before sessions and the login wall: a control character gets a 400, not a 500.
+    "omic.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -52,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "omic.password_change.MustChangePasswordMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "omic.urls"
@@ -90,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check first: it refuses a locked-out user or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "omic.accounts.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -117,12 +144,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env("SECURE_COOKIES")
+# HTTPS: on whenever DEBUG is off. HTTPS=false turns it off for a plain-http run on one's own
+# machine (a load test on 127.0.0.1); `check --deploy` then says what that gives up.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# The load balancer ends TLS and says so in X-Forwarded-Proto (it must set or strip the header).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# The preload directive only lets the domain's owner submit it to the browsers' list.
+SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one shift
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): everything from our own origin, nothing inline
+# (templates load static/js and static/css only), and no page may be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Sign-in lockout (django-axes): LOCKOUT_FAILURES failed sign-ins for one username, or from
+# one address, lock it for LOCKOUT_MINUTES (each further failure starts the wait again);
+# an admin can lift it at once (omic.accounts.unlock_user).
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "omic.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "omic.accounts.client_address"
+# Addresses behind the load balancer: how many proxies append to X-Forwarded-For (0: none,
+# the address is the connection's own).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_ENABLE_ADMIN = False
+# Failed attempts are kept (AccessAttempt); the successful-sign-in log is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Celery: with no REDIS_URL tasks run eagerly in-process, so the demo needs no broker.
 REDIS_URL = env("REDIS_URL", default="")
@@ -161,15 +232,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs go to stderr, each line with the id of the request it belongs to ("-" outside one);
+# a 500 is logged by django.request at ERROR with its traceback.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "omic.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "loggers": {
-        "omic": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-        "keywork": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-        "allocation": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "omic": {"handlers": ["console"], "level": LOG_LEVEL},
+        "keywork": {"handlers": ["console"], "level": LOG_LEVEL},
+        "allocation": {"handlers": ["console"], "level": LOG_LEVEL},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 

@@ -6,3 +6,7 @@ urlpatterns = [
     path("", include("omic.web_urls")),
     path("", include("keywork.urls")),
 ]
+
+# GOV.UK error pages; the 500 page shows the request id its logged traceback carries.
+handler400 = "omic.errors.bad_request"
+handler500 = "omic.errors.server_error"

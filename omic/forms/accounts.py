@@ -6,6 +6,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+
+from omic import accounts
 
 
 def _helper(*fields: Field, button: str) -> FormHelper:
@@ -39,6 +42,16 @@ class SignInForm(AuthenticationForm):
             button="Sign in",
         )
 
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # django-axes marks the request when this username or address is locked out (the
+            # password was then not even checked): say so, how long to wait and what to do.
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(accounts.lockout_message(), code="locked_out") from None
+            raise
+
 
 class ChangePasswordForm(PasswordChangeForm):
     def __init__(self, user, *args, **kwargs):
@@ -60,8 +73,3 @@ class ChangePasswordForm(PasswordChangeForm):
             Field.text("new_password2", field_width=Fixed.TWENTY),
             button="Change password",
         )
-
-    def save(self, commit: bool = True):
-        # The password is the user's own now: an admin's must-change flag is met.
-        self.user.must_change_password = False
-        return super().save(commit=commit)

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from operator import attrgetter
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from omic import access, dates, selectors
+from omic import access, accounts, dates, selectors
 from omic.access import Action
 from omic.downloads import csv_response, two_places, wants_csv
 from omic.forms import ChangePasswordForm, SignInForm
@@ -36,11 +37,21 @@ sign_in = auth_views.LoginView.as_view(
 # on the sign-in page instead of a sign-in that then returns to a POST-only address.
 # The sign-in page then says so ("You have signed out"), so a shared tablet shows it was done.
 sign_out = login_not_required(auth_views.LogoutView.as_view(next_page="/login/?signed-out"))
-change_password = auth_views.PasswordChangeView.as_view(
-    template_name="registration/password_change_form.html",
-    form_class=ChangePasswordForm,
-    success_url=reverse_lazy("omic:password_change_done"),
-)
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("omic:password_change_done")
+
+    def form_valid(self, form):
+        # Through the service, so the change is audited; the session stays signed in.
+        accounts.change_password(user=form.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+change_password = ChangePasswordView.as_view()
 change_password_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="registration/password_change_done.html"
 )
