@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keywork.tasks.close_out_last_week",
         "schedule": crontab(hour=5, minute=30, day_of_week="mon"),
     },
+    # Nightly: store every prisoner's responsibility and handover figures for the new day.
+    "recalculate-handovers": {
+        "task": "allocation.tasks.recalculate_handovers",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # Logs go to stderr, each line with the id of the request it belongs to ("-" outside one);

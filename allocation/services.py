@@ -1,0 +1,223 @@
+"""POM case management writes: the nightly handover store, and responsibility overrides.
+
+`recalculate_handovers` reads every prisoner's inputs in one query (selectors), calculates
+in Python (allocation.handover, no queries), and writes the store in one COPY and one
+upsert: the number of queries does not grow with the number of prisoners.
+
+Overrides validate first and raise ValidationError({field: [message]}), then write inside
+one transaction with an audit record; the prisoner's stored figures are recalculated on
+commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from allocation import handover, selectors
+from allocation.models import REASON_MAX_LENGTH, Handover, Responsibility, ResponsibilityOverride
+from omic import audit, followups
+from omic.models import CustodySpell, Prisoner, User
+
+STORE = Handover._meta.db_table
+STAGE = "allocation_handover_stage"
+STORED = (
+    "prisoner_id",
+    "prison_id",
+    "calculated_on",
+    "in_scope",
+    "earliest_release_date",
+    "handover_date",
+    "com_allocated_date",
+    "responsibility",
+    "reason",
+    "recommended_pom_type",
+)
+# Serialises recalculations (the nightly run and a load's on-commit run may meet).
+LOCK_KEY = 7_345_001
+
+
+@dataclass(frozen=True)
+class Recalculated:
+    prisoners: int
+    written: int
+    removed: int
+
+
+def _copy_cell(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _store_line(item: selectors.HandoverInput, today: dt.date) -> str:
+    f = handover.calculate(
+        sentence=item.sentence,
+        date_of_birth=item.date_of_birth,
+        spell=item.spell,
+        today=today,
+        override=item.override,
+    )
+    values = (
+        item.prison_number,
+        item.prison_code,
+        today,
+        f.in_scope,
+        f.earliest_release_date,
+        f.handover_date,
+        f.com_allocated_date,
+        f.responsibility or "",
+        f.reason or "",
+        f.recommended_pom_type or "",
+    )
+    return "\t".join(_copy_cell(v) for v in values)
+
+
+def recalculate_handovers(*, today: dt.date, prisoner_ids: Sequence[str] | None = None) -> Recalculated:
+    """Store the handover figures on `today` of every prisoner in custody (or of
+    `prisoner_ids`); a stored row of a prisoner no longer in custody is removed."""
+    ids = sorted(set(prisoner_ids)) if prisoner_ids is not None else None
+    lines = [_store_line(item, today) for item in selectors.handover_inputs(on=today, prisoner_ids=ids)]
+    columns = ", ".join(STORED)
+    changed = ", ".join(f"t.{c}" for c in STORED[1:])
+    incoming = ", ".join(f"EXCLUDED.{c}" for c in STORED[1:])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute(
+            f"CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS SELECT {columns} FROM {STORE} WITH NO DATA"
+        )
+        cursor.cursor.copy_expert(
+            f"COPY {STAGE} ({columns}) FROM STDIN", io.StringIO("\n".join(lines) + "\n" if lines else "")
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {STORE} AS t ({columns}) SELECT {columns} FROM {STAGE}
+            ON CONFLICT (prisoner_id) DO UPDATE SET ({", ".join(STORED[1:])}) = ({incoming})
+            WHERE ({changed}) IS DISTINCT FROM ({incoming})
+            """
+        )
+        written = cursor.rowcount
+        gone = f"NOT EXISTS (SELECT 1 FROM {STAGE} g WHERE g.prisoner_id = h.prisoner_id)"
+        if ids is None:
+            cursor.execute(f"DELETE FROM {STORE} h WHERE {gone}")
+        else:
+            cursor.execute(f"DELETE FROM {STORE} h WHERE h.prisoner_id = ANY(%s::text[]) AND {gone}", [ids])
+        removed = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGE}")
+    return Recalculated(prisoners=len(lines), written=written, removed=removed)
+
+
+# --- on commit --------------------------------------------------------------------------------
+
+EVERYONE = None  # a request to recalculate every prisoner
+
+
+def schedule_recalculation(prisoner_ids: Iterable[str] | None) -> None:
+    """When the current transaction commits (once per batch of loaded files), recalculate
+    these prisoners (None: every prisoner)."""
+    from allocation import tasks
+
+    request = EVERYONE if prisoner_ids is None else tuple(sorted(set(prisoner_ids)))
+    followups.on_commit(tasks.enqueue_recalculations, request)
+
+
+# --- overrides ---------------------------------------------------------------------------------
+
+
+def _current_prison_id(prisoner: Prisoner) -> str | None:
+    spell = CustodySpell.objects.filter(prisoner=prisoner).order_by("-reception_date").first()
+    return spell.prison_id if spell else None
+
+
+def _snapshot(override: ResponsibilityOverride | None) -> dict | None:
+    if override is None:
+        return None
+    return {"responsibility": override.responsibility, "reason": override.reason}
+
+
+def _check_reason(errors: dict[str, list[str]], reason: str, what: str) -> None:
+    if not (reason or "").strip():
+        errors.setdefault("reason", []).append(f"Reason is required: say why {what}.")
+    elif len(reason.strip()) > REASON_MAX_LENGTH:
+        errors.setdefault("reason", []).append(
+            f"Reason must be {REASON_MAX_LENGTH} characters or fewer: shorten it."
+        )
+
+
+def override_responsibility(
+    *, prisoner: Prisoner, responsibility: str, reason: str, by: User | None
+) -> ResponsibilityOverride:
+    """Make `responsibility` the prisoner's, whatever the dates say, until removed. An
+    override already in force is replaced (it is kept, marked removed)."""
+    errors: dict[str, list[str]] = {}
+    if responsibility not in Responsibility.values:
+        errors["responsibility"] = [
+            "Responsibility must be one of " + ", ".join(Responsibility.values) + ": choose one."
+        ]
+    _check_reason(errors, reason, "the calculated responsibility is overridden")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
+        current = ResponsibilityOverride.objects.filter(prisoner=prisoner, removed_at__isnull=True).first()
+        if current is not None:
+            _end(current, by, "replaced by a new override")
+        new = ResponsibilityOverride.objects.create(
+            prisoner=prisoner, responsibility=responsibility, reason=reason.strip(), created_by=by
+        )
+        audit.record(
+            actor=by,
+            action="allocation.responsibility.override",
+            prison_id=_current_prison_id(prisoner),
+            object_type="prisoner",
+            object_id=prisoner.pk,
+            before=_snapshot(current),
+            after=_snapshot(new),
+            reason=new.reason,
+        )
+        schedule_recalculation([prisoner.pk])
+    return new
+
+
+def _end(override: ResponsibilityOverride, by: User | None, reason: str) -> None:
+    override.removed_at = timezone.now()
+    override.removed_by = by
+    override.removed_reason = reason
+    override.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+
+
+def remove_override(*, prisoner: Prisoner, reason: str, by: User | None) -> ResponsibilityOverride:
+    """End the override in force: the calculated responsibility applies again."""
+    errors: dict[str, list[str]] = {}
+    _check_reason(errors, reason, "the override is removed")
+    with transaction.atomic():
+        Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
+        current = ResponsibilityOverride.objects.filter(prisoner=prisoner, removed_at__isnull=True).first()
+        if current is None:
+            errors.setdefault("prisoner", []).append(
+                f"{prisoner.pk} has no responsibility override to remove: reload the page."
+            )
+        if errors:
+            raise ValidationError(errors)
+        _end(current, by, reason.strip())
+        audit.record(
+            actor=by,
+            action="allocation.responsibility.override_removed",
+            prison_id=_current_prison_id(prisoner),
+            object_type="prisoner",
+            object_id=prisoner.pk,
+            before=_snapshot(current),
+            after=None,
+            reason=reason.strip(),
+        )
+        schedule_recalculation([prisoner.pk])
+    return current
