@@ -36,25 +36,23 @@ class DateField(DateInputField):
             raise ValidationError("Date must be a real date, for example 27 3 2025") from None
 
 
-class NumberField(forms.CharField):
+class NumberField(forms.Field):
     """A number typed as text (GOV.UK: no type=number), parsed as a Decimal or, with
-    `whole`, an int; only ASCII digits are numbers here."""
+    `whole`, an int; only ASCII digits are numbers here, and at most MAX_LENGTH of them."""
+
+    MAX_LENGTH = 12
 
     def __init__(self, *, whole: bool = False, what: str = "a number", **kwargs):
         self.whole, self.what = whole, what
-        kwargs.setdefault("max_length", 12)
-        super().__init__(
-            widget=forms.TextInput(
-                attrs={"inputmode": "decimal" if not whole else "numeric", "spellcheck": "false"}
-            ),
-            **kwargs,
-        )
+        mode = "numeric" if whole else "decimal"
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": mode, "spellcheck": "false"}))
+        super().__init__(**kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value).strip()
+        value = (value or "").strip()
         if value in self.empty_values:
             return None
-        if not ASCII_NUMBER.match(value) or (self.whole and "." in value):
+        if len(value) > self.MAX_LENGTH or not ASCII_NUMBER.match(value) or (self.whole and "." in value):
             raise ValidationError(f"Enter {self.what} using the digits 0 to 9")
         try:
             return int(value) if self.whole else Decimal(value)

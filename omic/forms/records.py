@@ -32,6 +32,11 @@ def _reason(label: str, required: bool) -> forms.CharField:
     )
 
 
+class WingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class StaffForm(forms.Form):
     band = NumberField(whole=True, what="the band, from 2 to 11", label="Band")
     fte = NumberField(what="the FTE, such as 1.00 or 0.60", label="FTE", help_text="1.00 is full time")
@@ -50,7 +55,7 @@ class StaffForm(forms.Form):
         required=False,
         help_text="Leave empty to use the prison's default",
     )
-    wing = forms.ModelChoiceField(
+    wing = WingChoiceField(
         queryset=None, required=False, label="Wing (optional)", empty_label="No wing"
     )
     status = forms.ChoiceField(choices=StaffStatus.choices, widget=forms.RadioSelect, label="Status")

@@ -91,7 +91,8 @@ def update_staff(*, staff: StaffMember, by: User, changes: dict[str, Any], reaso
     refusals = Refusals()
     reason = refusals.check_reason(reason, required=False)
     with transaction.atomic():
-        staff = StaffMember.objects.select_for_update().select_related("prison", "wing").get(pk=staff.pk)
+        locked = StaffMember.objects.select_for_update(of=("self",)).select_related("prison", "wing")
+        staff = locked.get(pk=staff.pk)
         before = snapshot(staff)
         new = {field: getattr(staff, field) for field in EDITABLE} | changes
         if new["status"] != StaffStatus.UNAVAILABLE:

@@ -1,0 +1,142 @@
+"""Admins keep records current in the browser, at a desktop and a tablet width."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from omic import dates
+from tests import factories
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TODAY = dates.today()
+MONDAY = dates.week_start(TODAY)
+WIDTHS = [1280, 768]
+
+
+@pytest.fixture
+def leeds(transactional_db):
+    """Leeds at its benchmark but for one untrained officer, so key work is suspended."""
+    leeds = factories.PrisonFactory(code="LEI", name="HMP Leeds", key_work_start_date=dt.date(2019, 3, 4))
+    wings = [factories.WingFactory(prison=leeds, code=c, name=f"{c} wing") for c in "AB"]
+    factories.BenchmarkFactory(
+        prison=leeds, effective_from=dt.date(2019, 1, 7), band3_benchmark_fte=Decimal("3.00")
+    )
+    for n, (first, last) in enumerate([("Oliver", "Smith"), ("Amelia", "Jones"), ("Harry", "Taylor")]):
+        factories.StaffMemberFactory(
+            staff_id=f"LEI00{n}", prison=leeds, first_name=first, last_name=last, wing=wings[n % 2],
+            key_worker_trained_on=None if n == 2 else dt.date(2019, 2, 1),
+        )  # fmt: skip
+    for n in range(6):
+        factories.CustodySpellFactory(
+            prison=leeds, wing=wings[n % 2], reception_date=TODAY - dt.timedelta(days=40)
+        )
+    admin = factories.UserFactory(username="admin", role="admin", first_name="Aisha", last_name="Dunn")
+    admin.prisons.set([leeds])
+    return leeds
+
+
+def sign_in(page, username, password=TEST_PASSWORD):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def at_width(chromium_browser, live_server, width):
+    context = chromium_browser.new_context(
+        viewport={"width": width, "height": 1000}, base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_admin_records_a_training_date_and_key_work_comes_back_on(
+    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+):
+    context, page = at_width(chromium_browser, live_server, width)
+    sign_in(page, "admin")
+    page.goto("/prisons/LEI/staff/")
+    page.get_by_label("Only untrained Band 3 officers").check()
+    page.get_by_role("button", name="Filter staff").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Taylor, Harry").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Harry Taylor"
+    screenshot(page, f"staff-member-{width}")
+    assert_accessible(page)
+    yesterday = TODAY - dt.timedelta(days=1)
+    group = page.get_by_role("group", name="Key worker training completed on")
+    group.get_by_label("Day").fill(str(yesterday.day))
+    group.get_by_label("Month").fill(str(yesterday.month))
+    group.get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state("networkidle")
+    banner = page.get_by_role("alert")
+    # Status is decided on each week's Monday: trained by this Monday turns this week on.
+    trained_week = MONDAY if yesterday < MONDAY else MONDAY + dates.WEEK
+    assert "Harry Taylor's record is saved." in banner.inner_text()
+    assert f"Key work is now on from {trained_week.day} {trained_week:%B %Y}." in banner.inner_text()
+    # The confirmation is where the eye is: at the top of the page, in view.
+    assert banner.bounding_box()["y"] < 900
+    screenshot(page, f"staff-member-saved-{width}")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def test_admin_adds_a_wing_manager_who_signs_in_and_sees_only_their_wing(
+    chromium_browser, live_server, leeds, screenshot, assert_accessible
+):
+    context, page = at_width(chromium_browser, live_server, 1280)
+    sign_in(page, "admin")
+    page.goto("/prisons/LEI/users/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill("wmason")
+    page.get_by_label("First name").fill("Wendy")
+    page.get_by_label("Last name").fill("Mason")
+    page.get_by_label("Wing manager").check()
+    page.get_by_label("B wing").check()
+    page.get_by_label("Password for their first sign-in").fill("first-sign-in-only-1")
+    page.get_by_role("button", name="Add user").click()
+    page.wait_for_load_state("networkidle")
+    assert "wmason can now sign in" in page.get_by_role("alert").inner_text()
+    screenshot(page, "users-added")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+
+    sign_in(page, "wmason", "first-sign-in-only-1")
+    assert page.url.endswith("/password/")  # they choose their own password first
+    page.get_by_label("Current password").fill("first-sign-in-only-1")
+    page.get_by_label("New password", exact=True).fill("wendys-own-password-2")
+    page.get_by_label("Confirm new password").fill("wendys-own-password-2")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state("networkidle")
+    page.goto("/")
+    text = page.locator("main").inner_text()
+    assert "B wing" in text and "A wing" not in text
+    screenshot(page, "wing-manager-home-new-user")
+    assert_accessible(page)
+    context.close()
+
+
+def test_find_a_prisoner_from_the_header(chromium_browser, live_server, leeds, screenshot, assert_accessible):
+    from omic.models import Prisoner
+
+    context, page = at_width(chromium_browser, live_server, 768)
+    one = Prisoner.objects.order_by("prison_number").first()
+    sign_in(page, "admin")
+    page.get_by_role("searchbox", name="Find a prisoner by their number or name").fill(one.last_name)
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "search-768")
+    assert_accessible(page)
+    if "/prisoners/" not in page.url:  # several share the surname: pick from the list
+        page.get_by_role("link", name=f"{one.last_name}, {one.first_name}").first.click()
+        page.wait_for_load_state("networkidle")
+    assert "/prisoners/" in page.url
+    context.close()
