@@ -21,17 +21,6 @@ TODAY = dates.today()
 YEAR_AGO = TODAY - dt.timedelta(days=365)
 
 
-@pytest.fixture(autouse=True)
-def test_settings(settings):
-    # The manifest storage needs collectstatic; tests render pages straight from static/.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Production-strength hashing costs ~0.3 s per user; these tests make hundreds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def estate(db):
     """LEI (wings A, B) and BMI (wing C), with staff, benchmarks and prisoners in custody today."""
@@ -47,27 +36,13 @@ def estate(db):
         staff_id="LEI002", prison=lei, last_name="Brown", fte=Decimal("0.50"), key_worker_trained_on=None
     )
     factories.StaffMemberFactory(staff_id="BMI001", prison=bmi, last_name="Clark")
-    spell = factories.CustodySpellFactory
-    on_a = spell(
-        prisoner__prison_number="A1111AA", prisoner__first_name="Alan", prisoner__last_name="Able",
-        prison=lei, wing=wing_a,
-    )  # fmt: skip
-    on_b = spell(prisoner__prison_number="B2222BB", prisoner__last_name="Baker", prison=lei, wing=wing_b)
-    on_c = spell(prisoner__prison_number="C3333CC", prisoner__last_name="Cole", prison=bmi, wing=wing_c)
+    on_a = factories.in_custody(lei, "A1111AA", wing_a, first_name="Alan", last_name="Able")
+    on_b = factories.in_custody(lei, "B2222BB", wing_b, last_name="Baker")
+    on_c = factories.in_custody(bmi, "C3333CC", wing_c, last_name="Cole")
     return {
         "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b, "wing_c": wing_c,
-        "on_a": on_a.prisoner, "on_b": on_b.prisoner, "on_c": on_c.prisoner,
+        "on_a": on_a, "on_b": on_b, "on_c": on_c,
     }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-        "hq": make_user("hq"),
-    }
 
 
 def get(client, user, path):

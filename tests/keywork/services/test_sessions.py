@@ -18,7 +18,6 @@ from tests.factories import (
     PrisonerFactory,
     PrisonFactory,
     StaffMemberFactory,
-    WingFactory,
 )
 
 MONDAY = dt.date(2025, 3, 3)
@@ -32,18 +31,6 @@ KIND_MESSAGE = (
     "Kind must be one of: structured interview, ACCT review, meeting family at a visit, "
     "conversation during an activity, other. Choose one of these."
 )
-
-
-@pytest.fixture
-def world(db, make_user):
-    prison = PrisonFactory(code="LEI")
-    wing = WingFactory(prison=prison, code="A")
-    BenchmarkFactory(prison=prison, band3_benchmark_fte=Decimal("1.00"))
-    key_worker = StaffMemberFactory(staff_id="S1", prison=prison, wing=wing)
-    prisoner = PrisonerFactory(prison_number="A1234BC")
-    CustodySpellFactory(prisoner=prisoner, prison=prison, wing=wing, reception_date=dt.date(2024, 1, 1))
-    user = make_user("wing_manager", prisons=[prison], wings=[wing])
-    return SimpleNamespace(prison=prison, wing=wing, key_worker=key_worker, prisoner=prisoner, user=user)
 
 
 def session_kwargs(w, **overrides):

@@ -24,10 +24,7 @@ ALLOCATE = "/prisons/LEI/allocate/"
 
 
 def in_custody(prison, number, wing=None, first="Sam", last="Prisoner", received=LONG_AGO):
-    return factories.CustodySpellFactory(
-        prisoner__prison_number=number, prisoner__first_name=first, prisoner__last_name=last,
-        prison=prison, wing=wing, reception_date=received,
-    ).prisoner  # fmt: skip
+    return factories.in_custody(prison, number, wing, received=received, first_name=first, last_name=last)
 
 
 def allocated(prisoner, prison, key_worker, start=LONG_AGO):
@@ -67,17 +64,6 @@ def estate(db):
         "kim": kim, "lee": lee, "una": una, "tom": tom,
         "stuck": stuck, "waiting": waiting, "newest": newest,
     }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-        "other_admin": make_user("admin", prisons=[estate["bmi"]]),
-        "hq": make_user("hq"),
-    }
 
 
 @pytest.fixture

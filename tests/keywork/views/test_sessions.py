@@ -32,16 +32,11 @@ def estate(db):
     wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
     factories.BenchmarkFactory(prison=lei, effective_from=LONG_AGO, band3_benchmark_fte=Decimal("1.00"))
     kw = factories.StaffMemberFactory(staff_id="LEI001", prison=lei, first_name="Kim", last_name="Worker")
-    spell = factories.CustodySpellFactory
-    behind = spell(
-        prisoner__prison_number="A1111AA", prisoner__first_name="Alan", prisoner__last_name="Behind",
-        prison=lei, wing=wing_a, reception_date=LONG_AGO,
-    ).prisoner  # fmt: skip
-    met = spell(
-        prisoner__prison_number="A2222AA", prisoner__first_name="Bob", prisoner__last_name="Met",
-        prison=lei, wing=wing_a, reception_date=LONG_AGO,
-    ).prisoner  # fmt: skip
-    elsewhere = spell(prisoner__prison_number="C3333CC", prison=bmi, wing=wing_c).prisoner
+    behind = factories.in_custody(
+        lei, "A1111AA", wing_a, received=LONG_AGO, first_name="Alan", last_name="Behind"
+    )
+    met = factories.in_custody(lei, "A2222AA", wing_a, received=LONG_AGO, first_name="Bob", last_name="Met")
+    elsewhere = factories.in_custody(bmi, "C3333CC", wing_c)
     # 225 minutes covers the most the window can entitle (5 weeks × 45); 240 is the maximum session.
     factories.SessionFactory(prisoner=met, prison=lei, key_worker=kw, date=MONDAY, duration_minutes=240)
     factories.KeyWorkerAllocationFactory(prisoner=behind, prison=lei, key_worker=kw, start_date=LONG_AGO)
@@ -49,15 +44,6 @@ def estate(db):
         "lei": lei, "bmi": bmi, "wing_a": wing_a, "kw": kw,
         "behind": behind, "met": met, "elsewhere": elsewhere,
     }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-    }
 
 
 def session_data(**overrides):
