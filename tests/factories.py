@@ -46,6 +46,22 @@ class WingFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: f"{o.code} wing")
 
 
+def leeds_and_birmingham(leeds_wings="A", birmingham_wings=""):
+    """HMP Leeds (LEI) and HMP Birmingham (BMI), the two prisons the page tests scope users by,
+    with the wings named by their codes: {"lei": ..., "bmi": ..., "wing_a": ..., ...}."""
+    lei = PrisonFactory(code="LEI", name="HMP Leeds")
+    bmi = PrisonFactory(code="BMI", name="HMP Birmingham")
+    wings = [(lei, code) for code in leeds_wings] + [(bmi, code) for code in birmingham_wings]
+    return {
+        "lei": lei,
+        "bmi": bmi,
+        **{
+            f"wing_{code.lower()}": WingFactory(prison=prison, code=code, name=f"{code} wing")
+            for prison, code in wings
+        },
+    }
+
+
 class BenchmarkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Benchmark

@@ -24,11 +24,8 @@ YEAR_AGO = TODAY - dt.timedelta(days=365)
 @pytest.fixture
 def estate(db):
     """LEI (wings A, B) and BMI (wing C), with staff, benchmarks and prisoners in custody today."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_b = factories.WingFactory(prison=lei, code="B", name="B wing")
-    wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
+    places = factories.leeds_and_birmingham(leeds_wings="AB", birmingham_wings="C")
+    lei, bmi, wing_a, wing_b, wing_c = (places[k] for k in ("lei", "bmi", "wing_a", "wing_b", "wing_c"))
     factories.BenchmarkFactory(prison=lei, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("3.00"))
     factories.BenchmarkFactory(prison=bmi, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("1.00"))
     factories.StaffMemberFactory(staff_id="LEI001", prison=lei, last_name="Adams", fte=Decimal("1.00"))
@@ -39,10 +36,7 @@ def estate(db):
     on_a = factories.in_custody(lei, "A1111AA", wing_a, first_name="Alan", last_name="Able")
     on_b = factories.in_custody(lei, "B2222BB", wing_b, last_name="Baker")
     on_c = factories.in_custody(bmi, "C3333CC", wing_c, last_name="Cole")
-    return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b, "wing_c": wing_c,
-        "on_a": on_a, "on_b": on_b, "on_c": on_c,
-    }  # fmt: skip
+    return {**places, "on_a": on_a, "on_b": on_b, "on_c": on_c}
 
 
 def get(client, user, path):

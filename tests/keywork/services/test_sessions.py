@@ -27,6 +27,7 @@ BCST_MESSAGE = (
     "Kind cannot be BCST: the BCST is Band 4 work and Band 3 key workers must not complete it. "
     "Choose the kind of key work session that was held."
 )
+FUTURE_MESSAGE = "Date cannot be in the future: enter 12 March 2025 or an earlier date."
 KIND_MESSAGE = (
     "Kind must be one of: structured interview, ACCT review, meeting family at a visit, "
     "conversation during an activity, other. Choose one of these."
@@ -71,9 +72,9 @@ def held_at_another_prison(w):
     return {"prisoner": prisoner}
 
 
-def not_in_custody(number):
+def not_in_custody(number, day="3 March 2025"):
     return (
-        f"Prisoner {number} is not in custody at LEI on 3 March 2025. "
+        f"Prisoner {number} is not in custody at LEI on {day}. "
         "Check the date, or choose a prisoner in custody at this prison that day."
     )
 
@@ -101,7 +102,7 @@ REFUSALS = [
     pytest.param(
         lambda w: {"date": TODAY + dt.timedelta(days=1)},
         "date",
-        "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
+        FUTURE_MESSAGE,
         id="date_in_future",
     ),
     pytest.param(
@@ -357,14 +358,13 @@ def test_correction_rederives_the_allocated_key_worker_for_the_new_date(world, s
         pytest.param(
             {"date": TODAY + dt.timedelta(days=1)},
             "date",
-            "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
+            FUTURE_MESSAGE,
             id="future_date",
         ),
         pytest.param(
             {"date": dt.date(2023, 12, 31)},
             "prisoner",
-            "Prisoner A1234BC is not in custody at LEI on 31 December 2023. "
-            "Check the date, or choose a prisoner in custody at this prison that day.",
+            not_in_custody("A1234BC", "31 December 2023"),
             id="before_reception",
         ),
     ],
@@ -480,14 +480,13 @@ def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(wor
         pytest.param(
             {"date": TODAY + dt.timedelta(days=1)},
             "date",
-            "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
+            FUTURE_MESSAGE,
             id="future_date",
         ),
         pytest.param(
             {"date": dt.date(2023, 12, 31)},
             "prisoner",
-            "Prisoner A1234BC is not in custody at LEI on 31 December 2023. "
-            "Check the date, or choose a prisoner in custody at this prison that day.",
+            not_in_custody("A1234BC", "31 December 2023"),
             id="not_in_custody_that_day",
         ),
     ],

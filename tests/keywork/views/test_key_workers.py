@@ -38,10 +38,8 @@ def allocated(prisoner, prison, key_worker, start=LONG_AGO):
 def estate(db):
     """LEI: Kim (wing A, capacity 2, holding 3: over), Lee (untrained), Una (unavailable, holding one
     prisoner), Tom (free, wing B). Two prisoners with no key worker. BMI elsewhere."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_b = factories.WingFactory(prison=lei, code="B", name="B wing")
+    places = factories.leeds_and_birmingham(leeds_wings="AB")
+    lei, bmi, wing_a, wing_b = (places[k] for k in ("lei", "bmi", "wing_a", "wing_b"))
     staff = factories.StaffMemberFactory
     kim = staff(staff_id="LEI001", prison=lei, first_name="Kim", last_name="Full", wing=wing_a,
                 key_worker_capacity=2)  # fmt: skip
@@ -60,8 +58,7 @@ def estate(db):
     newest = in_custody(lei, "D3333DD", None, "Dan", "Newest", received=TODAY)
     in_custody(bmi, "E4444EE")
     return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b,
-        "kim": kim, "lee": lee, "una": una, "tom": tom,
+        **places, "kim": kim, "lee": lee, "una": una, "tom": tom,
         "stuck": stuck, "waiting": waiting, "newest": newest,
     }  # fmt: skip
 

@@ -26,10 +26,8 @@ LONG_AGO = TODAY - dt.timedelta(days=400)
 @pytest.fixture
 def estate(db):
     """LEI (wing A) with key work on (one trained Band 3 meets the benchmark), and BMI."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
+    places = factories.leeds_and_birmingham(leeds_wings="A", birmingham_wings="C")
+    lei, bmi, wing_a, wing_c = places["lei"], places["bmi"], places["wing_a"], places["wing_c"]
     factories.BenchmarkFactory(prison=lei, effective_from=LONG_AGO, band3_benchmark_fte=Decimal("1.00"))
     kw = factories.StaffMemberFactory(staff_id="LEI001", prison=lei, first_name="Kim", last_name="Worker")
     behind = factories.in_custody(
@@ -40,10 +38,7 @@ def estate(db):
     # 225 minutes covers the most the window can entitle (5 weeks × 45); 240 is the maximum session.
     factories.SessionFactory(prisoner=met, prison=lei, key_worker=kw, date=MONDAY, duration_minutes=240)
     factories.KeyWorkerAllocationFactory(prisoner=behind, prison=lei, key_worker=kw, start_date=LONG_AGO)
-    return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "kw": kw,
-        "behind": behind, "met": met, "elsewhere": elsewhere,
-    }  # fmt: skip
+    return {**places, "kw": kw, "behind": behind, "met": met, "elsewhere": elsewhere}
 
 
 def session_data(**overrides):
