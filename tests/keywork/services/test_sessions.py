@@ -93,6 +93,9 @@ def untrained(staff_id):
     )
 
 
+BEFORE_RECEPTION = dt.date(2023, 12, 31)  # the world's prisoner was received on 1 January 2024
+OUT_OF_CUSTODY = not_in_custody("A1234BC", "31 December 2023")
+
 REFUSALS = [
     pytest.param(lambda w: {"kind": "bcst"}, "kind", BCST_MESSAGE, id="bcst_lower_case_is_band_4_work"),
     pytest.param(lambda w: {"kind": "BCST"}, "kind", BCST_MESSAGE, id="bcst_upper_case_is_band_4_work"),
@@ -355,18 +358,8 @@ def test_correction_rederives_the_allocated_key_worker_for_the_new_date(world, s
             id="241_minutes",
         ),
         pytest.param({"kind": "BCST", "minutes": 30}, "kind", BCST_MESSAGE, id="bcst"),
-        pytest.param(
-            {"date": TODAY + dt.timedelta(days=1)},
-            "date",
-            FUTURE_MESSAGE,
-            id="future_date",
-        ),
-        pytest.param(
-            {"date": dt.date(2023, 12, 31)},
-            "prisoner",
-            not_in_custody("A1234BC", "31 December 2023"),
-            id="before_reception",
-        ),
+        pytest.param({"date": TODAY + dt.timedelta(days=1)}, "date", FUTURE_MESSAGE, id="future_date"),
+        pytest.param({"date": BEFORE_RECEPTION}, "prisoner", OUT_OF_CUSTODY, id="before_reception"),
     ],
 )
 def test_bad_correction_is_refused_and_saves_nothing(
@@ -477,18 +470,8 @@ def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(wor
             "key worker redeployed to other duties, other. Choose one of these.",
             id="unknown_reason",
         ),
-        pytest.param(
-            {"date": TODAY + dt.timedelta(days=1)},
-            "date",
-            FUTURE_MESSAGE,
-            id="future_date",
-        ),
-        pytest.param(
-            {"date": dt.date(2023, 12, 31)},
-            "prisoner",
-            not_in_custody("A1234BC", "31 December 2023"),
-            id="not_in_custody_that_day",
-        ),
+        pytest.param({"date": TODAY + dt.timedelta(days=1)}, "date", FUTURE_MESSAGE, id="future_date"),
+        pytest.param({"date": BEFORE_RECEPTION}, "prisoner", OUT_OF_CUSTODY, id="not_in_custody_that_day"),
     ],
 )
 def test_session_not_held_breaking_a_rule_is_refused(world, change, field, message):

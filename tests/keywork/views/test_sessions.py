@@ -15,6 +15,7 @@ from keywork.models import Session
 from omic import dates
 from omic.models import AuditEvent
 from tests import factories
+from tests.pages import ok
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -178,8 +179,8 @@ def test_compliance_csv_scope(client, users):
 
 def test_prison_dashboard_shows_computed_weeks_and_the_csv_link(client, users):
     client.force_login(users["governor"])
-    client.get("/prisons/LEI/compliance.csv")  # computes the weeks
-    response = client.get("/prisons/LEI/")
+    ok(client.get("/prisons/LEI/compliance.csv"))  # computes the weeks
+    response = ok(client.get("/prisons/LEI/"))
     text = response.content.decode()
     assert "Key work compliance" in text
     assert 'href="/prisons/LEI/compliance.csv?from=&amp;to="' in text
@@ -211,7 +212,7 @@ def test_behind_deficit_in_minutes(users, estate):
 
 def test_governor_sees_the_behind_list_without_log_links(client, users):
     client.force_login(users["governor"])
-    text = client.get("/prisons/LEI/wings/A/").content.decode()
+    text = ok(client.get("/prisons/LEI/wings/A/")).content.decode()
     assert "A1111AA" in text
     assert "/sessions/new/" not in text
 
@@ -233,24 +234,24 @@ def test_wing_page_query_count_is_the_same_for_3_and_20_prisoners(
 
     client.force_login(users["wing_manager"])
     add_prisoners(1)
-    client.get("/prisons/LEI/wings/A/")  # the first request loads the session and user
+    ok(client.get("/prisons/LEI/wings/A/"))  # the first request loads the session and user
     with CaptureQueriesContext(connection) as three:
-        response = client.get("/prisons/LEI/wings/A/")
+        response = ok(client.get("/prisons/LEI/wings/A/"))
     assert len(response.context["spells"]) == 3
     add_prisoners(17)
     with django_assert_max_num_queries(len(three.captured_queries)):
-        response = client.get("/prisons/LEI/wings/A/")
+        response = ok(client.get("/prisons/LEI/wings/A/"))
     assert len(response.context["spells"]) == 20
     assert response.content.decode().count("/sessions/new/") == 19  # all but the one who met
 
 
 def test_prisoner_profile_shows_key_worker_sessions_and_log_button(client, users, estate):
     client.force_login(users["wing_manager"])
-    text = client.get("/prisoners/A2222AA/").content.decode()
+    text = ok(client.get("/prisoners/A2222AA/")).content.decode()
     assert "Last 10 key work sessions" in text
     assert "Structured interview" in text
     assert 'href="/prisoners/A2222AA/sessions/new/"' in text
-    text = client.get("/prisoners/A1111AA/").content.decode()
+    text = ok(client.get("/prisoners/A1111AA/")).content.decode()
     assert "Kim Worker" in text
     client.force_login(users["governor"])
-    assert "/sessions/new/" not in client.get("/prisoners/A1111AA/").content.decode()
+    assert "/sessions/new/" not in ok(client.get("/prisoners/A1111AA/")).content.decode()
