@@ -28,9 +28,24 @@ def make_user(db):
     return _make
 
 
+@pytest.fixture
+def users(estate, make_user):
+    """One user of each role over the test module's `estate` (LEI, its wing A, and BMI): the
+    wing manager of LEI's wing A, LEI's governor and admin, HQ, and an admin of BMI only."""
+    return {
+        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
+        "governor": make_user("governor", prisons=[estate["lei"]]),
+        "admin": make_user("admin", prisons=[estate["lei"]]),
+        "other_admin": make_user("admin", prisons=[estate["bmi"]]),
+        "hq": make_user("hq"),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
-    """A fast password hasher, and static files served without a collectstatic manifest."""
+    """A fast password hasher (production-strength hashing costs ~0.3 s a user), and static files
+    served straight from static/ (the manifest storage needs collectstatic first; live_server's
+    static handler serves the plain /static/ names the pages link)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

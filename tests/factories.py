@@ -1,12 +1,23 @@
-"""factory_boy factories for the core and key work models."""
+"""factory_boy factories, one for every model of omic and keywork (tests/test_factories.py checks
+that none is missing), and the helpers that build common rows from them."""
 
 import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from keywork.models import KeyWorkerAllocation, Session, SessionKind, Source
-from omic.models import Benchmark, CustodySpell, Estate, Prison, Prisoner, StaffMember, User, Wing
+from keywork.models import (
+    KeyWorkerAllocation,
+    NotHeldReason,
+    PrisonerWeek,
+    PrisonWeek,
+    Session,
+    SessionKind,
+    SessionNotHeld,
+    Source,
+)
+from omic.models import AuditEvent, Benchmark, CustodySpell, Estate, Prison, Prisoner, StaffMember, User, Wing
 
 MONDAY = dt.date(2025, 3, 3)
 TEST_PASSWORD = "correct-horse-battery"
@@ -33,6 +44,22 @@ class WingFactory(factory.django.DjangoModelFactory):
     prison = factory.SubFactory(PrisonFactory)
     code = factory.Sequence(lambda n: chr(65 + n % 26))
     name = factory.LazyAttribute(lambda o: f"{o.code} wing")
+
+
+def leeds_and_birmingham(leeds_wings="A", birmingham_wings=""):
+    """HMP Leeds (LEI) and HMP Birmingham (BMI), the two prisons the page tests scope users by,
+    with the wings named by their codes: {"lei": ..., "bmi": ..., "wing_a": ..., ...}."""
+    lei = PrisonFactory(code="LEI", name="HMP Leeds")
+    bmi = PrisonFactory(code="BMI", name="HMP Birmingham")
+    wings = [(lei, code) for code in leeds_wings] + [(bmi, code) for code in birmingham_wings]
+    return {
+        "lei": lei,
+        "bmi": bmi,
+        **{
+            f"wing_{code.lower()}": WingFactory(prison=prison, code=code, name=f"{code} wing")
+            for prison, code in wings
+        },
+    }
 
 
 class BenchmarkFactory(factory.django.DjangoModelFactory):
@@ -66,6 +93,19 @@ class CustodySpellFactory(factory.django.DjangoModelFactory):
     wing = None
     reception_date = dt.date(2024, 1, 1)
     release_date = None
+
+
+def in_custody(prison, prison_number, wing=None, *, received=dt.date(2024, 1, 1), released=None, **prisoner):
+    """The prisoner (made if new, with any other `prisoner` fields) in custody at the prison from
+    `received` up to `released` (half-open: the release day is not a custody day)."""
+    return CustodySpellFactory(
+        prisoner__prison_number=prison_number,
+        **{f"prisoner__{field}": value for field, value in prisoner.items()},
+        prison=prison,
+        wing=wing,
+        reception_date=received,
+        release_date=released,
+    ).prisoner
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):
@@ -123,3 +163,73 @@ class SessionFactory(factory.django.DjangoModelFactory):
     date = MONDAY
     duration_minutes = 45
     kind = SessionKind.STRUCTURED_INTERVIEW
+
+
+class SessionNotHeldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionNotHeld
+
+    prisoner = factory.SubFactory(PrisonerFactory)
+    prison = factory.SubFactory(PrisonFactory)
+    key_worker = None
+    date = MONDAY
+    reason = NotHeldReason.PRISONER_REFUSED
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """A row as omic.audit writes it; tests of who may read the trail build them directly."""
+
+    class Meta:
+        model = AuditEvent
+
+    actor = factory.SubFactory(UserFactory)
+    actor_name = factory.LazyAttribute(lambda o: o.actor.username if o.actor else "")
+    action = "keywork.session.record"
+    prison = factory.SubFactory(PrisonFactory)
+    object_type = "session"
+    object_id = factory.Sequence(str)
+    before = None
+    after = factory.LazyFunction(dict)
+
+
+class PrisonWeekFactory(factory.django.DjangoModelFactory):
+    """A computed prison-week, as keywork.compliance writes it: key work on, nothing delivered."""
+
+    class Meta:
+        model = PrisonWeek
+
+    prison = factory.SubFactory(PrisonFactory)
+    week_start = MONDAY
+    key_work_enabled = True
+    suspension_reasons = factory.LazyFunction(list)
+    band3_in_post = 1
+    band3_in_post_fte = Decimal("1.00")
+    band3_untrained = 0
+    band3_benchmark_fte = Decimal("1.00")
+    prisoners = 0
+    custody_days = 0
+    entitled_sevenths = 0
+    delivered_minutes = 0
+    sessions = 0
+    prisoners_seen = 0
+    prisoners_met_entitlement = 0
+    prisoners_at_week_end = 0
+    prisoners_with_key_worker = 0
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class PrisonerWeekFactory(factory.django.DjangoModelFactory):
+    """A computed prisoner-week: one custody day, nothing entitled or delivered."""
+
+    class Meta:
+        model = PrisonerWeek
+
+    prison = factory.SubFactory(PrisonFactory)
+    week_start = MONDAY
+    prisoner = factory.SubFactory(PrisonerFactory)
+    custody_days = 1
+    entitled_sevenths = 0
+    delivered_minutes = 0
+    sessions = 0
+    at_week_end = False
+    key_worker = None

@@ -30,17 +30,6 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def e2e_settings(settings):
-    # Pages link plain /static/ names, which live_server's static handler serves from
-    # static/ through the finders; the manifest storage would need collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
-
-
 @pytest.fixture
 def browser_page(chromium_browser, live_server):
     """A fresh browser context (no cookies) at a tablet-and-up width, per test."""

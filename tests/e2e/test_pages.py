@@ -34,7 +34,7 @@ LAST_NAMES = [
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, make_user):
     """A small estate: Leeds (below benchmark, one untrained officer) and Cardiff, with users."""
     leeds = factories.PrisonFactory(code="LEI", name="HMP Leeds", key_work_start_date=dt.date(2019, 3, 4))
     cardiff = factories.PrisonFactory(
@@ -66,10 +66,7 @@ def demo(transactional_db):
     factories.CustodySpellFactory(prisoner__prison_number="C0001CF", prison=cardiff)
 
     def user(username, role, first, last, prisons=(), wings=()):
-        person = factories.UserFactory(username=username, role=role, first_name=first, last_name=last)
-        person.prisons.set(prisons)
-        person.wings.set(wings)
-        return person
+        return make_user(role, prisons, wings, username=username, first_name=first, last_name=last)
 
     return {
         "wing_manager": user("wingmanager", "wing_manager", "Wendy", "Mann", wings=wings[:2]),
@@ -188,6 +185,7 @@ def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_acc
     screenshot(page, "prison-staff")
     assert_accessible(page)
     page.goto("/hq/")
+    assert page.get_by_role("heading", level=1).inner_text() == "National view"
     screenshot(page, "hq")
     assert_accessible(page)
 

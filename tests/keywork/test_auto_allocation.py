@@ -27,12 +27,11 @@ from keywork.models import KeyWorkerAllocation
 from omic.models import AuditEvent, CustodySpell, Prison, Prisoner, StaffMember, Wing
 from tests.factories import (
     BenchmarkFactory,
-    CustodySpellFactory,
     KeyWorkerAllocationFactory,
-    PrisonerFactory,
     PrisonFactory,
     StaffMemberFactory,
     WingFactory,
+    in_custody,
 )
 
 ON = dt.date(2025, 3, 3)
@@ -175,15 +174,9 @@ def wing(prison, code):
 
 
 def received(prison, number, on=dt.date(2025, 1, 1), wing_code=None, release=None):
-    prisoner = PrisonerFactory(prison_number=number)
-    CustodySpellFactory(
-        prisoner=prisoner,
-        prison=prison,
-        wing=wing(prison, wing_code) if wing_code else None,
-        reception_date=on,
-        release_date=release,
+    return in_custody(
+        prison, number, wing(prison, wing_code) if wing_code else None, received=on, released=release
     )
-    return prisoner
 
 
 def test_proposal_covers_only_prisoners_in_custody_without_a_key_worker(prison):

@@ -14,6 +14,7 @@ from omic import dates, selectors
 from omic.models import StaffMember, User
 from tests import factories
 from tests.factories import TEST_PASSWORD
+from tests.pages import ok
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -21,25 +22,11 @@ TODAY = dates.today()
 YEAR_AGO = TODAY - dt.timedelta(days=365)
 
 
-@pytest.fixture(autouse=True)
-def test_settings(settings):
-    # The manifest storage needs collectstatic; tests render pages straight from static/.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Production-strength hashing costs ~0.3 s per user; these tests make hundreds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def estate(db):
     """LEI (wings A, B) and BMI (wing C), with staff, benchmarks and prisoners in custody today."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_b = factories.WingFactory(prison=lei, code="B", name="B wing")
-    wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
+    places = factories.leeds_and_birmingham(leeds_wings="AB", birmingham_wings="C")
+    lei, bmi, wing_a, wing_b, wing_c = (places[k] for k in ("lei", "bmi", "wing_a", "wing_b", "wing_c"))
     factories.BenchmarkFactory(prison=lei, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("3.00"))
     factories.BenchmarkFactory(prison=bmi, effective_from=YEAR_AGO, band3_benchmark_fte=Decimal("1.00"))
     factories.StaffMemberFactory(staff_id="LEI001", prison=lei, last_name="Adams", fte=Decimal("1.00"))
@@ -47,27 +34,10 @@ def estate(db):
         staff_id="LEI002", prison=lei, last_name="Brown", fte=Decimal("0.50"), key_worker_trained_on=None
     )
     factories.StaffMemberFactory(staff_id="BMI001", prison=bmi, last_name="Clark")
-    spell = factories.CustodySpellFactory
-    on_a = spell(
-        prisoner__prison_number="A1111AA", prisoner__first_name="Alan", prisoner__last_name="Able",
-        prison=lei, wing=wing_a,
-    )  # fmt: skip
-    on_b = spell(prisoner__prison_number="B2222BB", prisoner__last_name="Baker", prison=lei, wing=wing_b)
-    on_c = spell(prisoner__prison_number="C3333CC", prisoner__last_name="Cole", prison=bmi, wing=wing_c)
-    return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b, "wing_c": wing_c,
-        "on_a": on_a.prisoner, "on_b": on_b.prisoner, "on_c": on_c.prisoner,
-    }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-        "hq": make_user("hq"),
-    }
+    on_a = factories.in_custody(lei, "A1111AA", wing_a, first_name="Alan", last_name="Able")
+    on_b = factories.in_custody(lei, "B2222BB", wing_b, last_name="Baker")
+    on_c = factories.in_custody(bmi, "C3333CC", wing_c, last_name="Cole")
+    return {**places, "on_a": on_a, "on_b": on_b, "on_c": on_c}
 
 
 def get(client, user, path):
@@ -121,7 +91,7 @@ def test_user_without_a_role_is_told_they_have_no_access(client, db):
 def test_header_shows_the_user_and_their_prison(client, users):
     users["governor"].first_name, users["governor"].last_name = "Grace", "Hopper"
     users["governor"].save()
-    content = get(client, users["governor"], "/").content.decode()
+    content = ok(get(client, users["governor"], "/")).content.decode()
     assert "Grace Hopper" in content
     assert "HMP Leeds" in content
     assert 'action="/logout/"' in content and "csrfmiddlewaretoken" in content
@@ -208,8 +178,8 @@ def test_staff_who_have_left_are_shown_only_on_request(client, users, estate):
         in_post_from=YEAR_AGO,
         in_post_to=TODAY - dt.timedelta(days=1),
     )
-    assert b"LEI009" not in get(client, users["governor"], "/prisons/LEI/staff/").content
-    assert b"LEI009" in get(client, users["governor"], "/prisons/LEI/staff/?show=all").content
+    assert b"LEI009" not in ok(get(client, users["governor"], "/prisons/LEI/staff/")).content
+    assert b"LEI009" in ok(get(client, users["governor"], "/prisons/LEI/staff/?show=all")).content
 
 
 def test_prisoner_profile_lists_only_spells_in_scope(client, users, estate):
@@ -221,9 +191,9 @@ def test_prisoner_profile_lists_only_spells_in_scope(client, users, estate):
     factories.CustodySpellFactory(
         prisoner=moved, prison=estate["lei"], wing=estate["wing_a"], reception_date=TODAY
     )
-    response = get(client, users["governor"], "/prisoners/D4444DD/")
+    response = ok(get(client, users["governor"], "/prisoners/D4444DD/"))
     assert [s.prison_id for s in response.context["spells"]] == ["LEI"]
-    response = get(client, users["hq"], "/prisoners/D4444DD/")
+    response = ok(get(client, users["hq"], "/prisoners/D4444DD/"))
     assert [s.prison_id for s in response.context["spells"]] == ["LEI", "BMI"]
 
 
@@ -240,12 +210,12 @@ def test_staff_page_pages_at_one_hundred(client, users, estate):
         )  # fmt: skip
         for n in range(105)
     )
-    first = get(client, users["governor"], "/prisons/LEI/staff/")
+    first = ok(get(client, users["governor"], "/prisons/LEI/staff/"))
     assert len(first.context["page"].object_list) == 100
     assert b'rel="next"' in first.content
-    second = get(client, users["governor"], "/prisons/LEI/staff/?page=2")
+    second = ok(get(client, users["governor"], "/prisons/LEI/staff/?page=2"))
     assert len(second.context["page"].object_list) == 7
-    assert len(csv_rows(get(client, users["governor"], "/prisons/LEI/staff/?format=csv"))) == 107
+    assert len(csv_rows(ok(get(client, users["governor"], "/prisons/LEI/staff/?format=csv")))) == 107
 
 
 def _many_staff(estate, n=105):
@@ -274,8 +244,8 @@ def _many_staff(estate, n=105):
 )
 def test_the_staff_table_sorts_every_page_not_just_the_one_shown(client, users, estate, query, key):
     _many_staff(estate)
-    first = get(client, users["governor"], f"/prisons/LEI/staff/?{query}")
-    second = get(client, users["governor"], f"/prisons/LEI/staff/?{query}&page=2")
+    first = ok(get(client, users["governor"], f"/prisons/LEI/staff/?{query}"))
+    second = ok(get(client, users["governor"], f"/prisons/LEI/staff/?{query}&page=2"))
     shown = [*first.context["page"].object_list, *second.context["page"].object_list]
     descending_name = query.startswith("sort=name")
     expected = sorted(StaffMember.objects.filter(prison_id="LEI"), key=key, reverse=descending_name)
@@ -285,7 +255,9 @@ def test_the_staff_table_sorts_every_page_not_just_the_one_shown(client, users, 
 
 def test_staff_headers_link_to_sorts_keeping_filters_and_restarting_at_page_one(client, users, estate):
     _many_staff(estate)
-    html = get(client, users["governor"], "/prisons/LEI/staff/?show=all&sort=band&page=2").content.decode()
+    html = ok(
+        get(client, users["governor"], "/prisons/LEI/staff/?show=all&sort=band&page=2")
+    ).content.decode()
     link = 'aria-sort="{}"><a class="govuk-link app-sort-link" href="?show=all&amp;sort={}&amp;dir={}">{}</a>'
     assert link.format("ascending", "band", "desc", "Band") in html  # sorted by it: the other way
     assert link.format("none", "name", "asc", "Name") in html
@@ -295,7 +267,7 @@ def test_staff_headers_link_to_sorts_keeping_filters_and_restarting_at_page_one(
 
 
 def test_an_unknown_sort_keeps_the_default_order(client, users):
-    response = get(client, users["governor"], "/prisons/LEI/staff/?sort=password&dir=desc")
+    response = ok(get(client, users["governor"], "/prisons/LEI/staff/?sort=password&dir=desc"))
     assert [s.staff_id for s in response.context["page"].object_list] == ["LEI002", "LEI001"]
     assert "shown first in the table below" in response.content.decode()
 
@@ -324,11 +296,11 @@ def test_csv_downloads_write_names_that_look_like_formulas_as_text(client, users
 
     StaffMember.objects.filter(staff_id="LEI002").update(first_name="=HYPERLINK(1)", last_name="@SUM")
     Prisoner.objects.filter(prison_number="A1111AA").update(first_name="+Al", last_name="-Able")
-    staff = get(client, users["governor"], "/prisons/LEI/staff/?format=csv")
+    staff = ok(get(client, users["governor"], "/prisons/LEI/staff/?format=csv"))
     assert staff["Cache-Control"] == "no-store"
     brown = next(r for r in csv_rows(staff) if r["staff_id"] == "LEI002")
     assert (brown["first_name"], brown["last_name"]) == ("'=HYPERLINK(1)", "'@SUM")
-    [alan] = csv_rows(get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv"))
+    [alan] = csv_rows(ok(get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv")))
     assert (alan["first_name"], alan["last_name"]) == ("'+Al", "'-Able")
 
 
@@ -337,7 +309,7 @@ def test_wing_manager_may_not_download_prison_staff(client, users):
 
 
 def test_wing_csv_download(client, users):
-    response = get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv")
+    response = ok(get(client, users["wing_manager"], "/prisons/LEI/wings/A/?format=csv"))
     assert response["Content-Disposition"] == f'attachment; filename="LEI-wing-A-{TODAY.isoformat()}.csv"'
     assert csv_rows(response) == [
         {
@@ -352,7 +324,7 @@ def test_wing_csv_download(client, users):
 
 
 def test_national_view_csv_download(client, users):
-    response = get(client, users["hq"], "/hq/?format=csv")
+    response = ok(get(client, users["hq"], "/hq/?format=csv"))
     assert response["Content-Disposition"] == f'attachment; filename="national-view-{TODAY.isoformat()}.csv"'
     rows = csv_rows(response)
     assert [r["prison_code"] for r in rows] == ["BMI", "LEI"]
@@ -365,7 +337,7 @@ def test_national_view_csv_download(client, users):
 
 def test_national_view_csv_leaves_a_missing_benchmark_empty(client, users):
     factories.PrisonFactory(code="NEW", name="HMP New")
-    rows = {r["prison_code"]: r for r in csv_rows(get(client, users["hq"], "/hq/?format=csv"))}
+    rows = {r["prison_code"]: r for r in csv_rows(ok(get(client, users["hq"], "/hq/?format=csv")))}
     assert rows["NEW"]["band3_benchmark_fte"] == ""
     assert rows["NEW"]["tsf_gap"] == ""
     assert rows["NEW"]["band3_in_post_fte"] == "0.00"
@@ -422,9 +394,9 @@ def test_staff_page_query_count_does_not_grow_with_staff(
         factories.StaffMemberFactory(prison=estate["lei"], wing=estate["wing_a"], key_worker_trained_on=None)
         factories.BenchmarkFactory(prison=estate["lei"], effective_from=YEAR_AGO - dt.timedelta(days=n + 1))
     with django_assert_max_num_queries(few):
-        client.get("/prisons/LEI/staff/")
+        ok(client.get("/prisons/LEI/staff/"))
     with django_assert_max_num_queries(few):
-        client.get("/prisons/LEI/staff/?format=csv")
+        ok(client.get("/prisons/LEI/staff/?format=csv"))
     assert few <= 10
 
 
@@ -437,9 +409,9 @@ def test_national_view_query_count_does_not_grow_with_prisons(client, users, dja
         factories.BenchmarkFactory(prison=prison)
         factories.CustodySpellFactory(prison=prison)
     with django_assert_max_num_queries(few):
-        client.get("/hq/")
+        ok(client.get("/hq/"))
     with django_assert_max_num_queries(few):
-        client.get("/hq/?format=csv")
+        ok(client.get("/hq/?format=csv"))
     assert few <= 6
 
 
@@ -460,7 +432,7 @@ def test_other_pages_query_count_does_not_grow(client, users, estate, path, djan
         factories.CustodySpellFactory(prison=estate["lei"], wing=estate["wing_a"])
         factories.StaffMemberFactory(prison=estate["lei"])
     with django_assert_max_num_queries(few):
-        client.get(path)
+        ok(client.get(path))
 
 
 # Sign in, password change
@@ -476,7 +448,7 @@ def test_wrong_password_shows_the_error_summary(client, users):
 
 
 def test_empty_sign_in_says_what_to_enter(client, db):
-    content = client.post("/login/", {"username": "", "password": ""}).content.decode()
+    content = ok(client.post("/login/", {"username": "", "password": ""})).content.decode()
     assert 'href="#id_username">Enter your username' in content
     assert 'href="#id_password">Enter your password' in content
 
@@ -523,12 +495,12 @@ def test_password_change_with_wrong_current_password_shows_errors(client, users)
 
 
 def test_prison_dashboard_includes_the_key_work_panel_when_one_exists(client, users, settings, tmp_path):
-    assert b"panel for LEI" not in get(client, users["governor"], "/prisons/LEI/").content
+    assert b"panel for LEI" not in ok(get(client, users["governor"], "/prisons/LEI/")).content
     panel = tmp_path / "keywork" / "includes" / "prison_panel.html"
     panel.parent.mkdir(parents=True)
     panel.write_text("<p>Key work panel for {{ prison.code }}</p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    assert b"Key work panel for LEI" in get(client, users["governor"], "/prisons/LEI/").content
+    assert b"Key work panel for LEI" in ok(get(client, users["governor"], "/prisons/LEI/")).content
 
 
 def test_messages_show_as_notification_banners():

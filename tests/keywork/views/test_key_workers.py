@@ -14,6 +14,7 @@ from keywork.models import KeyWorkerAllocation
 from omic import dates
 from omic.models import AuditEvent
 from tests import factories
+from tests.pages import ok
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -24,10 +25,7 @@ ALLOCATE = "/prisons/LEI/allocate/"
 
 
 def in_custody(prison, number, wing=None, first="Sam", last="Prisoner", received=LONG_AGO):
-    return factories.CustodySpellFactory(
-        prisoner__prison_number=number, prisoner__first_name=first, prisoner__last_name=last,
-        prison=prison, wing=wing, reception_date=received,
-    ).prisoner  # fmt: skip
+    return factories.in_custody(prison, number, wing, received=received, first_name=first, last_name=last)
 
 
 def allocated(prisoner, prison, key_worker, start=LONG_AGO):
@@ -41,10 +39,8 @@ def allocated(prisoner, prison, key_worker, start=LONG_AGO):
 def estate(db):
     """LEI: Kim (wing A, capacity 2, holding 3: over), Lee (untrained), Una (unavailable, holding one
     prisoner), Tom (free, wing B). Two prisoners with no key worker. BMI elsewhere."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_b = factories.WingFactory(prison=lei, code="B", name="B wing")
+    places = factories.leeds_and_birmingham(leeds_wings="AB")
+    lei, bmi, wing_a, wing_b = (places[k] for k in ("lei", "bmi", "wing_a", "wing_b"))
     staff = factories.StaffMemberFactory
     kim = staff(staff_id="LEI001", prison=lei, first_name="Kim", last_name="Full", wing=wing_a,
                 key_worker_capacity=2)  # fmt: skip
@@ -63,21 +59,9 @@ def estate(db):
     newest = in_custody(lei, "D3333DD", None, "Dan", "Newest", received=TODAY)
     in_custody(bmi, "E4444EE")
     return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b,
-        "kim": kim, "lee": lee, "una": una, "tom": tom,
+        **places, "kim": kim, "lee": lee, "una": una, "tom": tom,
         "stuck": stuck, "waiting": waiting, "newest": newest,
     }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-        "other_admin": make_user("admin", prisons=[estate["bmi"]]),
-        "hq": make_user("hq"),
-    }
 
 
 @pytest.fixture
@@ -140,14 +124,14 @@ def test_governors_may_not_post_to_the_allocation_page_and_nothing_is_saved(clie
 
 def test_navigation_offers_allocate_only_to_admins(client, users):
     client.force_login(users["admin"])
-    text = client.get(KEY_WORKERS).content.decode()
+    text = ok(client.get(KEY_WORKERS)).content.decode()
     assert f'href="{ALLOCATE}"' in text
     assert f'href="{KEY_WORKERS}" aria-current="page"' in text
     client.force_login(users["governor"])
-    text = client.get(KEY_WORKERS).content.decode()
+    text = ok(client.get(KEY_WORKERS)).content.decode()
     assert f'href="{ALLOCATE}"' not in text
     assert f'href="{KEY_WORKERS}" aria-current="page"' in text
-    assert f'href="{KEY_WORKERS}"' in client.get("/prisons/LEI/").content.decode()
+    assert f'href="{KEY_WORKERS}"' in ok(client.get("/prisons/LEI/")).content.decode()
 
 
 # Caseloads against capacity
@@ -155,7 +139,7 @@ def test_navigation_offers_allocate_only_to_admins(client, users):
 
 def test_key_workers_page_shows_caseload_against_capacity_and_who_may_take_more(client, users):
     client.force_login(users["governor"])
-    response = client.get(KEY_WORKERS)
+    response = ok(client.get(KEY_WORKERS))
     rows = {row.staff_id: row for row in response.context["rows"]}
     assert set(rows) == {"LEI001", "LEI002", "LEI003", "LEI004"}  # Band 3 only, this prison only
     figures = {s: (r.capacity, r.caseload, r.remaining, r.not_eligible) for s, r in rows.items()}
@@ -179,7 +163,7 @@ def test_key_workers_page_shows_caseload_against_capacity_and_who_may_take_more(
 
 
 def test_key_workers_page_links_admins_to_allocation(admin_client):
-    text = admin_client.get(KEY_WORKERS).content.decode()
+    text = ok(admin_client.get(KEY_WORKERS)).content.decode()
     assert f'<a class="govuk-link" href="{ALLOCATE}">Allocate key workers</a>' in text
 
 
@@ -187,7 +171,7 @@ def test_key_worker_who_left_post_but_holds_allocations_is_listed_as_not_in_post
     estate["una"].in_post_to = TODAY - dt.timedelta(days=1)
     estate["una"].save()
     client.force_login(users["hq"])
-    rows = {row.staff_id: row for row in client.get(KEY_WORKERS).context["rows"]}
+    rows = {row.staff_id: row for row in ok(client.get(KEY_WORKERS)).context["rows"]}
     assert rows["LEI003"].caseload == 1
     assert rows["LEI003"].not_eligible == ("not_in_post", "unavailable")
 
@@ -220,7 +204,7 @@ def test_key_workers_csv_has_the_same_rows_as_the_page(client, users):
 
 
 def test_allocation_page_lists_prisoners_who_need_a_key_worker(admin_client):
-    response = admin_client.get(ALLOCATE)
+    response = ok(admin_client.get(ALLOCATE))
     needing = {row.prison_number: row.reason for row in response.context["page"].needing}
     assert needing == {
         "C2222CC": "no_key_worker",
@@ -234,7 +218,7 @@ def test_allocation_page_lists_prisoners_who_need_a_key_worker(admin_client):
 
 
 def test_links_from_the_table_fill_in_the_prison_number(admin_client):
-    text = admin_client.get(f"{ALLOCATE}?prisoner=B1111BB").content.decode()
+    text = ok(admin_client.get(f"{ALLOCATE}?prisoner=B1111BB")).content.decode()
     assert 'name="allocate-prisoner" value="B1111BB"' in text
     assert 'name="end-prisoner" value="B1111BB"' in text
 
@@ -270,7 +254,7 @@ def test_reallocating_a_prisoner_whose_key_worker_is_unavailable_ends_the_old_al
     assert (old.end_date, old.end_reason) == (TODAY, "reallocated to LEI004")
     assert current_key_worker("B1111BB") == "LEI004"
     assert AuditEvent.objects.filter(action="keywork.allocation.end", object_id=str(old.pk)).exists()
-    needing = [row.prison_number for row in admin_client.get(ALLOCATE).context["page"].needing]
+    needing = [row.prison_number for row in ok(admin_client.get(ALLOCATE)).context["page"].needing]
     assert "B1111BB" not in needing
 
 
@@ -308,13 +292,13 @@ def test_allocating_a_prisoner_not_in_custody_here_is_refused_without_saying_whe
 
 def test_allocation_form_must_name_a_prisoner_and_a_key_worker(admin_client):
     data = {"form": "allocate", "allocate-prisoner": "12345", "allocate-key_worker": ""}
-    form = admin_client.post(ALLOCATE, data).context["allocate_form"]
+    form = ok(admin_client.post(ALLOCATE, data)).context["allocate_form"]
     assert form.errors == {
         "prisoner": ["Enter a prison number in the right format, like A1234BC"],
         "key_worker": ["Choose the key worker to allocate"],
     }
     data["allocate-key_worker"] = "BMI001"  # not offered: another prison's officer
-    form = admin_client.post(ALLOCATE, data).context["allocate_form"]
+    form = ok(admin_client.post(ALLOCATE, data)).context["allocate_form"]
     assert form.errors["key_worker"] == ["Choose a key worker in post at this prison"]
 
 
@@ -368,7 +352,7 @@ def test_an_unknown_form_is_a_bad_request(admin_client):
 
 
 def proposal_field(client):
-    response = client.get(ALLOCATE)
+    response = ok(client.get(ALLOCATE))
     return response.context["confirm_form"].initial["proposals"], response
 
 
@@ -477,15 +461,15 @@ def grow(estate, n):
 def test_pages_cost_the_same_number_of_queries_for_3_or_30_prisoners_and_key_workers(
     admin_client, estate, url, django_assert_max_num_queries
 ):
-    admin_client.get(url)  # the first request loads the session and user
+    ok(admin_client.get(url))  # the first request loads the session and user
     with CaptureQueriesContext(connection) as small:
-        response = admin_client.get(url)
+        response = ok(admin_client.get(url))
     assert len(response.context["rows"] if url == KEY_WORKERS else response.context["page"].needing) == (
         4 if url == KEY_WORKERS else 3
     )
     grow(estate, 30)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = admin_client.get(url)
+        response = ok(admin_client.get(url))
     if url == KEY_WORKERS:
         assert len(response.context["rows"]) == 34
     else:
@@ -498,12 +482,12 @@ def test_key_workers_csv_costs_the_same_queries_for_3_or_30_key_workers(
     admin_client, estate, django_assert_max_num_queries
 ):
     url = f"{KEY_WORKERS}?format=csv"
-    admin_client.get(url)
+    ok(admin_client.get(url))
     with CaptureQueriesContext(connection) as small:
-        admin_client.get(url)
+        ok(admin_client.get(url))
     grow(estate, 30)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = admin_client.get(url)
+        response = ok(admin_client.get(url))
     assert response.content.decode().count("\n") == 1 + 34
 
 
@@ -513,6 +497,6 @@ def test_key_workers_csv_costs_the_same_queries_for_3_or_30_key_workers(
 @pytest.mark.parametrize(("url", "queries"), [(KEY_WORKERS, 7), (ALLOCATE, 10)])
 def test_page_query_count_is_pinned(admin_client, estate, url, queries, django_assert_max_num_queries):
     grow(estate, 30)
-    admin_client.get(url)
+    ok(admin_client.get(url))
     with django_assert_max_num_queries(queries):
-        admin_client.get(url)
+        ok(admin_client.get(url))

@@ -13,16 +13,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 OPEN_PAGES = {"omic:login", "omic:logout", "omic:help", "omic:accessibility", "omic:privacy", "omic:cookies"}
 
 
-@pytest.fixture(autouse=True)
-def test_settings(settings):
-    # The manifest storage needs collectstatic; tests render pages straight from static/.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
-
-
 def _patterns() -> list[URLPattern]:
     return [p for p in get_resolver("omic.web_urls").url_patterns if isinstance(p, URLPattern)]
 

@@ -18,7 +18,6 @@ from tests.factories import (
     PrisonerFactory,
     PrisonFactory,
     StaffMemberFactory,
-    WingFactory,
 )
 
 MONDAY = dt.date(2025, 3, 3)
@@ -28,22 +27,11 @@ BCST_MESSAGE = (
     "Kind cannot be BCST: the BCST is Band 4 work and Band 3 key workers must not complete it. "
     "Choose the kind of key work session that was held."
 )
+FUTURE_MESSAGE = "Date cannot be in the future: enter 12 March 2025 or an earlier date."
 KIND_MESSAGE = (
     "Kind must be one of: structured interview, ACCT review, meeting family at a visit, "
     "conversation during an activity, other. Choose one of these."
 )
-
-
-@pytest.fixture
-def world(db, make_user):
-    prison = PrisonFactory(code="LEI")
-    wing = WingFactory(prison=prison, code="A")
-    BenchmarkFactory(prison=prison, band3_benchmark_fte=Decimal("1.00"))
-    key_worker = StaffMemberFactory(staff_id="S1", prison=prison, wing=wing)
-    prisoner = PrisonerFactory(prison_number="A1234BC")
-    CustodySpellFactory(prisoner=prisoner, prison=prison, wing=wing, reception_date=dt.date(2024, 1, 1))
-    user = make_user("wing_manager", prisons=[prison], wings=[wing])
-    return SimpleNamespace(prison=prison, wing=wing, key_worker=key_worker, prisoner=prisoner, user=user)
 
 
 def session_kwargs(w, **overrides):
@@ -84,9 +72,9 @@ def held_at_another_prison(w):
     return {"prisoner": prisoner}
 
 
-def not_in_custody(number):
+def not_in_custody(number, day="3 March 2025"):
     return (
-        f"Prisoner {number} is not in custody at LEI on 3 March 2025. "
+        f"Prisoner {number} is not in custody at LEI on {day}. "
         "Check the date, or choose a prisoner in custody at this prison that day."
     )
 
@@ -105,6 +93,9 @@ def untrained(staff_id):
     )
 
 
+BEFORE_RECEPTION = dt.date(2023, 12, 31)  # the world's prisoner was received on 1 January 2024
+OUT_OF_CUSTODY = not_in_custody("A1234BC", "31 December 2023")
+
 REFUSALS = [
     pytest.param(lambda w: {"kind": "bcst"}, "kind", BCST_MESSAGE, id="bcst_lower_case_is_band_4_work"),
     pytest.param(lambda w: {"kind": "BCST"}, "kind", BCST_MESSAGE, id="bcst_upper_case_is_band_4_work"),
@@ -114,7 +105,7 @@ REFUSALS = [
     pytest.param(
         lambda w: {"date": TODAY + dt.timedelta(days=1)},
         "date",
-        "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
+        FUTURE_MESSAGE,
         id="date_in_future",
     ),
     pytest.param(
@@ -367,19 +358,8 @@ def test_correction_rederives_the_allocated_key_worker_for_the_new_date(world, s
             id="241_minutes",
         ),
         pytest.param({"kind": "BCST", "minutes": 30}, "kind", BCST_MESSAGE, id="bcst"),
-        pytest.param(
-            {"date": TODAY + dt.timedelta(days=1)},
-            "date",
-            "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
-            id="future_date",
-        ),
-        pytest.param(
-            {"date": dt.date(2023, 12, 31)},
-            "prisoner",
-            "Prisoner A1234BC is not in custody at LEI on 31 December 2023. "
-            "Check the date, or choose a prisoner in custody at this prison that day.",
-            id="before_reception",
-        ),
+        pytest.param({"date": TODAY + dt.timedelta(days=1)}, "date", FUTURE_MESSAGE, id="future_date"),
+        pytest.param({"date": BEFORE_RECEPTION}, "prisoner", OUT_OF_CUSTODY, id="before_reception"),
     ],
 )
 def test_bad_correction_is_refused_and_saves_nothing(
@@ -490,19 +470,8 @@ def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(wor
             "key worker redeployed to other duties, other. Choose one of these.",
             id="unknown_reason",
         ),
-        pytest.param(
-            {"date": TODAY + dt.timedelta(days=1)},
-            "date",
-            "Date cannot be in the future: enter 12 March 2025 or an earlier date.",
-            id="future_date",
-        ),
-        pytest.param(
-            {"date": dt.date(2023, 12, 31)},
-            "prisoner",
-            "Prisoner A1234BC is not in custody at LEI on 31 December 2023. "
-            "Check the date, or choose a prisoner in custody at this prison that day.",
-            id="not_in_custody_that_day",
-        ),
+        pytest.param({"date": TODAY + dt.timedelta(days=1)}, "date", FUTURE_MESSAGE, id="future_date"),
+        pytest.param({"date": BEFORE_RECEPTION}, "prisoner", OUT_OF_CUSTODY, id="not_in_custody_that_day"),
     ],
 )
 def test_session_not_held_breaking_a_rule_is_refused(world, change, field, message):

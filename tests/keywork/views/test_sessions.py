@@ -15,6 +15,7 @@ from keywork.models import Session
 from omic import dates
 from omic.models import AuditEvent
 from tests import factories
+from tests.pages import ok
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -26,38 +27,19 @@ LONG_AGO = TODAY - dt.timedelta(days=400)
 @pytest.fixture
 def estate(db):
     """LEI (wing A) with key work on (one trained Band 3 meets the benchmark), and BMI."""
-    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
-    bmi = factories.PrisonFactory(code="BMI", name="HMP Birmingham")
-    wing_a = factories.WingFactory(prison=lei, code="A", name="A wing")
-    wing_c = factories.WingFactory(prison=bmi, code="C", name="C wing")
+    places = factories.leeds_and_birmingham(leeds_wings="A", birmingham_wings="C")
+    lei, bmi, wing_a, wing_c = places["lei"], places["bmi"], places["wing_a"], places["wing_c"]
     factories.BenchmarkFactory(prison=lei, effective_from=LONG_AGO, band3_benchmark_fte=Decimal("1.00"))
     kw = factories.StaffMemberFactory(staff_id="LEI001", prison=lei, first_name="Kim", last_name="Worker")
-    spell = factories.CustodySpellFactory
-    behind = spell(
-        prisoner__prison_number="A1111AA", prisoner__first_name="Alan", prisoner__last_name="Behind",
-        prison=lei, wing=wing_a, reception_date=LONG_AGO,
-    ).prisoner  # fmt: skip
-    met = spell(
-        prisoner__prison_number="A2222AA", prisoner__first_name="Bob", prisoner__last_name="Met",
-        prison=lei, wing=wing_a, reception_date=LONG_AGO,
-    ).prisoner  # fmt: skip
-    elsewhere = spell(prisoner__prison_number="C3333CC", prison=bmi, wing=wing_c).prisoner
+    behind = factories.in_custody(
+        lei, "A1111AA", wing_a, received=LONG_AGO, first_name="Alan", last_name="Behind"
+    )
+    met = factories.in_custody(lei, "A2222AA", wing_a, received=LONG_AGO, first_name="Bob", last_name="Met")
+    elsewhere = factories.in_custody(bmi, "C3333CC", wing_c)
     # 225 minutes covers the most the window can entitle (5 weeks × 45); 240 is the maximum session.
     factories.SessionFactory(prisoner=met, prison=lei, key_worker=kw, date=MONDAY, duration_minutes=240)
     factories.KeyWorkerAllocationFactory(prisoner=behind, prison=lei, key_worker=kw, start_date=LONG_AGO)
-    return {
-        "lei": lei, "bmi": bmi, "wing_a": wing_a, "kw": kw,
-        "behind": behind, "met": met, "elsewhere": elsewhere,
-    }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-    }
+    return {**places, "kw": kw, "behind": behind, "met": met, "elsewhere": elsewhere}
 
 
 def session_data(**overrides):
@@ -197,8 +179,8 @@ def test_compliance_csv_scope(client, users):
 
 def test_prison_dashboard_shows_computed_weeks_and_the_csv_link(client, users):
     client.force_login(users["governor"])
-    client.get("/prisons/LEI/compliance.csv")  # computes the weeks
-    response = client.get("/prisons/LEI/")
+    ok(client.get("/prisons/LEI/compliance.csv"))  # computes the weeks
+    response = ok(client.get("/prisons/LEI/"))
     text = response.content.decode()
     assert "Key work compliance" in text
     assert 'href="/prisons/LEI/compliance.csv?from=&amp;to="' in text
@@ -230,7 +212,7 @@ def test_behind_deficit_in_minutes(users, estate):
 
 def test_governor_sees_the_behind_list_without_log_links(client, users):
     client.force_login(users["governor"])
-    text = client.get("/prisons/LEI/wings/A/").content.decode()
+    text = ok(client.get("/prisons/LEI/wings/A/")).content.decode()
     assert "A1111AA" in text
     assert "/sessions/new/" not in text
 
@@ -252,24 +234,24 @@ def test_wing_page_query_count_is_the_same_for_3_and_20_prisoners(
 
     client.force_login(users["wing_manager"])
     add_prisoners(1)
-    client.get("/prisons/LEI/wings/A/")  # the first request loads the session and user
+    ok(client.get("/prisons/LEI/wings/A/"))  # the first request loads the session and user
     with CaptureQueriesContext(connection) as three:
-        response = client.get("/prisons/LEI/wings/A/")
+        response = ok(client.get("/prisons/LEI/wings/A/"))
     assert len(response.context["spells"]) == 3
     add_prisoners(17)
     with django_assert_max_num_queries(len(three.captured_queries)):
-        response = client.get("/prisons/LEI/wings/A/")
+        response = ok(client.get("/prisons/LEI/wings/A/"))
     assert len(response.context["spells"]) == 20
     assert response.content.decode().count("/sessions/new/") == 19  # all but the one who met
 
 
 def test_prisoner_profile_shows_key_worker_sessions_and_log_button(client, users, estate):
     client.force_login(users["wing_manager"])
-    text = client.get("/prisoners/A2222AA/").content.decode()
+    text = ok(client.get("/prisoners/A2222AA/")).content.decode()
     assert "Last 10 key work sessions" in text
     assert "Structured interview" in text
     assert 'href="/prisoners/A2222AA/sessions/new/"' in text
-    text = client.get("/prisoners/A1111AA/").content.decode()
+    text = ok(client.get("/prisoners/A1111AA/")).content.decode()
     assert "Kim Worker" in text
     client.force_login(users["governor"])
-    assert "/sessions/new/" not in client.get("/prisoners/A1111AA/").content.decode()
+    assert "/sessions/new/" not in ok(client.get("/prisoners/A1111AA/")).content.decode()

@@ -2,7 +2,6 @@
 capacity, reallocation, deallocation, departures, and the allocation page's reads."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,30 +13,12 @@ from omic.models import AuditEvent
 from tests.factories import (
     CustodySpellFactory,
     KeyWorkerAllocationFactory,
-    PrisonerFactory,
     PrisonFactory,
     StaffMemberFactory,
-    WingFactory,
+    in_custody,
 )
 
 START = dt.date(2025, 3, 3)
-
-
-@pytest.fixture
-def world(db, make_user):
-    prison = PrisonFactory(code="LEI", key_worker_capacity=6)
-    wing = WingFactory(prison=prison, code="A")
-    key_worker = StaffMemberFactory(staff_id="S1", prison=prison, wing=wing)
-    prisoner = PrisonerFactory(prison_number="A1234BC")
-    CustodySpellFactory(prisoner=prisoner, prison=prison, wing=wing, reception_date=dt.date(2024, 1, 1))
-    admin = make_user("admin", prisons=[prison])
-    return SimpleNamespace(prison=prison, wing=wing, key_worker=key_worker, prisoner=prisoner, admin=admin)
-
-
-def in_custody(prison, number, reception=dt.date(2024, 1, 1), release=None):
-    prisoner = PrisonerFactory(prison_number=number)
-    CustodySpellFactory(prisoner=prisoner, prison=prison, reception_date=reception, release_date=release)
-    return prisoner
 
 
 def allocate(w, **overrides):
@@ -162,7 +143,7 @@ def test_allocation_to_a_key_worker_of_another_prison_is_refused(world):
 
 
 def test_allocation_of_a_prisoner_released_on_the_start_date_is_refused(world):
-    prisoner = in_custody(world.prison, "B1111BB", release=START)
+    prisoner = in_custody(world.prison, "B1111BB", released=START)
     with pytest.raises(ValidationError) as refused:
         allocate(world, prisoner=prisoner)
     assert refused.value.message_dict == {
@@ -396,7 +377,7 @@ def departures(world):
     rows = {}
 
     def allocation(number, prison, key_worker, release=None, transfer_to=None):
-        prisoner = in_custody(prison, number, release=release)
+        prisoner = in_custody(prison, number, released=release)
         if transfer_to:
             CustodySpellFactory(prisoner=prisoner, prison=transfer_to, reception_date=release)
         rows[number] = KeyWorkerAllocationFactory(

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from keywork import compliance
-from keywork.models import KeyWorkerAllocation, PrisonerWeek, PrisonWeek, Session, SessionNotHeld
+from keywork.models import KeyWorkerAllocation, PrisonerWeek, PrisonWeek, Session
 from omic.dates import week_start
 from omic.models import Benchmark, CustodySpell, Prison, Prisoner, StaffMember
 from tests import factories
@@ -191,7 +191,7 @@ def test_sessions_not_held_are_counted_by_reason_and_never_delivered(prison):
         prisoner__prison_number="A9999JJ", prison=prison, reception_date=d(-5)
     )
     for reason in ("staff_redeployed", "staff_redeployed", "prisoner_refused"):
-        SessionNotHeld.objects.create(prisoner=spell.prisoner, prison=prison, date=d(1), reason=reason)
+        factories.SessionNotHeldFactory(prisoner=spell.prisoner, prison=prison, date=d(1), reason=reason)
     week = run()
     assert (week.not_held_staff_redeployed, week.not_held_prisoner_refused, week.delivered_minutes) == (
         2,
@@ -226,20 +226,7 @@ def test_full_rebuild_swaps_in_the_same_rows_as_the_incremental_path(prison):
     # The swapped-in table still enforces its primary key.
     with pytest.raises(IntegrityError), transaction.atomic():
         PrisonerWeek.objects.bulk_create(
-            [
-                PrisonerWeek(
-                    **{
-                        "prison_id": "KWA",
-                        "week_start": MON,
-                        "prisoner_id": "A1212KK",
-                        "custody_days": 1,
-                        "entitled_sevenths": 0,
-                        "delivered_minutes": 0,
-                        "sessions": 0,
-                        "at_week_end": False,
-                    }
-                )
-            ]
+            [factories.PrisonerWeekFactory.build(prison=prison, week_start=MON, prisoner=spell.prisoner)]
         )
 
 
