@@ -1,4 +1,5 @@
-"""A small estate for the admin pages: LEI (wings A, B) and BMI, a user of each role."""
+"""A small estate for the admin pages: LEI (wings A, B) and BMI; `users` (tests/conftest.py)
+gives a user of each role over it."""
 
 import datetime as dt
 from decimal import Decimal
@@ -35,17 +36,6 @@ def estate(db):
         "lei": lei, "bmi": bmi, "wing_a": wing_a, "wing_b": wing_b, "wing_c": wing_c,
         "adams": adams, "brown": brown, "clark": clark,
     }  # fmt: skip
-
-
-@pytest.fixture
-def users(estate, make_user):
-    return {
-        "wing_manager": make_user("wing_manager", prisons=[estate["lei"]], wings=[estate["wing_a"]]),
-        "governor": make_user("governor", prisons=[estate["lei"]]),
-        "admin": make_user("admin", prisons=[estate["lei"]]),
-        "other_admin": make_user("admin", prisons=[estate["bmi"]]),
-        "hq": make_user("hq"),
-    }
 
 
 def get(client, user, path, **params):
