@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from keywork import tasks
+from keywork import recompute
 from keywork.models import KeyWorkerAllocation, Session, SessionKind, Source
 from omic.loading import checks
 from omic.loading.bulk import bulk_write
@@ -122,7 +122,7 @@ NOT_IN_FUTURE = Rule(
 
 
 def _schedule(ranges: list[tuple[str, dt.date, dt.date]]) -> None:
-    tasks.schedule_recompute_ranges(ranges)
+    recompute.schedule_recompute_ranges(ranges)
 
 
 # --- sessions.csv ------------------------------------------------------------------------

@@ -17,6 +17,6 @@ def recompute_open_weeks_after_estate_load(sender, counts, **kwargs):
     are recomputed by `recompute_compliance` (a national history rebuild is an explicit act)."""
     if sender not in ESTATE_FILES or not (counts.inserted or counts.updated):
         return
-    from keywork import tasks
+    from keywork import recompute
 
-    followups.on_commit(tasks.enqueue_recomputes, tasks.RECONCILE)
+    followups.on_commit(recompute.enqueue_recomputes, recompute.RECONCILE)
