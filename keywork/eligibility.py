@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from keywork.models import KeyWorkerAllocation
@@ -63,11 +63,6 @@ def available_key_workers(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
     """Trained Band 3 staff in post and active, whether or not their caseload is full; with caseload
     and capacity annotated."""
     return with_caseload(session_deliverers(prison, on).filter(status=StaffStatus.ACTIVE), prison, on)
-
-
-def eligible_key_workers(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
-    """Who may be allocated a further prisoner at `prison` on `on`."""
-    return available_key_workers(prison, on).filter(caseload__lt=F("capacity"))
 
 
 def capacity_of(staff: StaffMember, prison: Prison) -> int:

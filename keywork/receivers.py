@@ -18,9 +18,9 @@ def recompute_open_weeks_after_estate_load(sender, counts, **kwargs):
     are recomputed by `recompute_compliance` (a national history rebuild is an explicit act)."""
     if sender not in ESTATE_FILES or not (counts.inserted or counts.updated):
         return
-    from keywork import tasks
+    from keywork import recompute
 
-    followups.on_commit(tasks.enqueue_recomputes, tasks.RECONCILE)
+    followups.on_commit(recompute.enqueue_recomputes, recompute.RECONCILE)
 
 
 @receiver(prison_records_changed, dispatch_uid="keywork-recompute-after-records-change")
@@ -28,9 +28,9 @@ def recompute_after_records_change(sender, prison_id, since, **kwargs):
     """A staffing, benchmark or settings change recomputes, on commit, the prison's weeks from
     `since` that have been computed (and the open weeks); older never-computed weeks are
     computed when first reported."""
-    from keywork import tasks
+    from keywork import recompute
 
-    tasks.schedule_recompute_ranges([(prison_id, since, dates.today())])
+    recompute.schedule_recompute_ranges([(prison_id, since, dates.today())])
 
 
 @receiver(key_work_weeks, dispatch_uid="keywork-key-work-weeks")

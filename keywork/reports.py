@@ -5,11 +5,9 @@ minutes and FTE to 2 decimal places, percentages to 1."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from keywork import compliance
 from keywork.models import PrisonerWeek, PrisonWeek
 from omic.downloads import ONE_PLACE, TWO_PLACES, two_places
 
@@ -44,6 +42,8 @@ PRISONER_COLUMNS = (
     "met_entitlement",
     "key_worker_staff_id",
 )
+
+
 def minutes_from_sevenths(sevenths: int) -> Decimal:
     return (Decimal(sevenths) / 7).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
@@ -60,15 +60,6 @@ def compliance_pct(delivered_minutes: int, entitled_sevenths: int) -> Decimal | 
     if not entitled_sevenths:
         return None
     return (Decimal(700 * delivered_minutes) / entitled_sevenths).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
-def ensure_computed(
-    *, prison_ids: list[str] | None, week_from: dt.date, week_to: dt.date, expected: int
-) -> None:
-    """A week in the range that has never been computed is computed before it is reported."""
-    done = compliance.computed_weeks(prison_ids=prison_ids, week_from=week_from, week_to=week_to)
-    if len(done) < expected:
-        compliance.recompute(week_from=week_from, week_to=week_to, prison_ids=prison_ids)
 
 
 def prison_rows(weeks: Iterable[PrisonWeek]) -> Iterator[dict]:

@@ -1,8 +1,10 @@
 """Is key work on for a prison in a week? (keywork.md, evaluated on the week's Monday.)
 
-A pure function over plain values: the readable reference for the rule. The compliance
-engine computes the same rule in SQL over the estate; keywork.selectors fetches the inputs
-for one prison-week.
+A pure function over plain values: the readable reference for the rule, and the one home of
+the suspension codes and their words. The compliance engine computes the same rule in SQL
+over the estate (keywork.compliance.sql, the status fragment: that copy is what runs);
+tests/keywork/test_status.py holds the two to the same answers on random staffing.
+keywork.selectors.weekly fetches the inputs for one prison-week.
 """
 
 from __future__ import annotations

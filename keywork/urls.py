@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from keywork import views, views_allocation
+from keywork.views import compliance, key_workers, sessions
 
 app_name = "keywork"
 
 urlpatterns = [
-    path("prisons/<str:code>/key-workers/", views_allocation.key_workers, name="key_workers"),
-    path("prisons/<str:code>/allocate/", views_allocation.allocate, name="allocate"),
-    path("prisons/<str:code>/compliance.csv", views.compliance_csv, name="compliance_csv"),
-    path("prisoners/<str:prison_number>/sessions/new/", views.session_new, name="session_new"),
+    path("prisons/<str:code>/key-workers/", key_workers.key_workers, name="key_workers"),
+    path("prisons/<str:code>/allocate/", key_workers.allocate, name="allocate"),
+    path("prisons/<str:code>/compliance.csv", compliance.compliance_csv, name="compliance_csv"),
+    path("prisoners/<str:prison_number>/sessions/new/", sessions.session_new, name="session_new"),
 ]

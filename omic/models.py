@@ -201,7 +201,6 @@ class Band3:
     """Key workers are Band 3 officers; BCST belongs to Band 4 and above."""
 
     KEY_WORKER_BAND = 3
-    BCST_MIN_BAND = 4
 
 
 class StaffRole(models.TextChoices):

@@ -3,7 +3,7 @@ those not deleted (formats.md "Loading"); one prisoner's allocations must not ov
 
 from __future__ import annotations
 
-from keywork import tasks
+from keywork import recompute
 from keywork.loading.checks import LONDON_TODAY, in_custody_on, key_worker_on
 from keywork.models import KeyWorkerAllocation, Source
 from omic.loading import checks
@@ -132,7 +132,7 @@ def write_allocations(ctx: LoadContext) -> LoadCounts:
     if inserted or updated:
         # An allocation changes the weeks from its start to today (whose key worker a
         # prisoner had); an updated one also those of the prison it was at before.
-        tasks.schedule_recompute_ranges(
+        recompute.schedule_recompute_ranges(
             ctx.fetchall(
                 f"""
                 SELECT prison_id, min(day), greatest(max(day), {LONDON_TODAY}) FROM (

@@ -4,7 +4,7 @@ brought back."""
 
 from __future__ import annotations
 
-from keywork import tasks
+from keywork import recompute
 from keywork.loading.checks import LONDON_TODAY, in_custody_on, key_worker_on
 from keywork.models import KeyWorkerAllocation, Session, SessionKind, Source
 from omic.loading import checks
@@ -93,7 +93,7 @@ def write_sessions(ctx: LoadContext) -> LoadCounts:
         with bulk_write(ctx.cursor, SESSION, ctx.staged_rows, untouched=APP_ONLY) as bulk:
             inserted, updated = _insert_sessions(ctx, fields, ids_reserved=bulk), 0
     if inserted or updated:
-        tasks.schedule_recompute_ranges(ranges)
+        recompute.schedule_recompute_ranges(ranges)
     return LoadCounts(inserted=inserted, updated=updated, skipped=skipped)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import template
 from django.db.models.functions import TruncWeek
 
-from keywork import selectors_pages
+from keywork.selectors import behind, weekly
+from keywork.selectors import prisoner as prisoner_selectors
 from omic import access
 from omic.access import Action
 
@@ -15,17 +16,17 @@ register = template.Library()
 
 @register.simple_tag
 def keywork_prison_weeks(prison):
-    return selectors_pages.prison_weeks(prison)
+    return weekly.prison_weeks(prison)
 
 
 @register.simple_tag
 def keywork_suspensions_in(weeks):
-    return selectors_pages.suspensions_in(weeks)
+    return weekly.suspensions_in(weeks)
 
 
 @register.simple_tag
 def keywork_behind(wing, today):
-    return selectors_pages.behind(wing, today)
+    return behind.behind(wing, today)
 
 
 @register.simple_tag
@@ -37,8 +38,8 @@ def keywork_may_record(user) -> bool:
 def keywork_prisoner(prisoner, today) -> dict:
     """The prisoner's current key worker and last 10 sessions."""
     return {
-        "allocation": selectors_pages.current_allocation(prisoner, today),
-        "sessions": selectors_pages.recent_sessions(prisoner),
+        "allocation": prisoner_selectors.current_allocation(prisoner, today),
+        "sessions": prisoner_selectors.recent_sessions(prisoner),
     }
 
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from keywork import compliance, tasks
+from keywork import compliance, recompute
 from keywork.models import PrisonWeek
-from keywork.tasks import RECONCILE, Recompute
+from keywork.recompute import RECONCILE, Recompute
 from omic import dates
 
 WEEK = dt.timedelta(weeks=1)
@@ -20,9 +20,9 @@ WEEK = dt.timedelta(weeks=1)
 def jobs(monkeypatch):
     """The jobs enqueue_recomputes hands to Celery, in order (the broker is not the subject)."""
     enqueued = []
-    monkeypatch.setattr(tasks, "enqueue_reconcile_open_weeks", lambda: enqueued.append(("reconcile",)))
-    monkeypatch.setattr(tasks, "_enqueue_estate", lambda f, t: enqueued.append(("estate", f, t)))
-    monkeypatch.setattr(tasks, "_enqueue", lambda p, f, t, ps: enqueued.append((p, f, t, ps)))
+    monkeypatch.setattr(recompute, "enqueue_reconcile_open_weeks", lambda: enqueued.append(("reconcile",)))
+    monkeypatch.setattr(recompute, "_enqueue_estate", lambda f, t: enqueued.append(("estate", f, t)))
+    monkeypatch.setattr(recompute, "_enqueue", lambda p, f, t, ps: enqueued.append((p, f, t, ps)))
     return enqueued
 
 
@@ -68,7 +68,7 @@ CASES = {
 
 @pytest.mark.parametrize("requests, expected", CASES.values(), ids=CASES.keys())
 def test_requests_become_the_fewest_jobs_that_cover_them(jobs, requests, expected):
-    tasks.enqueue_recomputes(requests)
+    recompute.enqueue_recomputes(requests)
     assert jobs == expected
 
 

@@ -118,7 +118,8 @@ def test_broker_outage_never_fails_the_write_and_logs_the_missed_prison_week(
         reception_date=dates.today() - dt.timedelta(days=30),
     )
     user = factories.UserFactory(role="admin")
-    with caplog.at_level("ERROR", logger="keywork.tasks"), django_capture_on_commit_callbacks(execute=True):
+    logged = caplog.at_level("ERROR", logger="keywork.recompute")
+    with logged, django_capture_on_commit_callbacks(execute=True):
         session = services.record_session(
             recorded_by=user,
             prisoner=spell.prisoner,

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from keywork import compliance, reports
+from keywork import reports, services
 from keywork.management.commands.recompute_compliance import parse_date
-from keywork.models import PrisonerWeek, PrisonWeek
+from keywork.selectors import weekly
 from omic import dates, downloads
 from omic.models import Prison
 
@@ -29,24 +29,13 @@ class Command(BaseCommand):
         # Weeks whose Monday falls in [from, to].
         first = dates.week_start(start)
         if first < start:
-            first += compliance.WEEK
+            first += dates.WEEK
         last = dates.week_start(end)
         if last < first:
             return self._write([], by, fmt)
-        weeks = (last - first).days // 7 + 1
-        reports.ensure_computed(
-            prison_ids=codes if prison else None, week_from=first, week_to=last, expected=weeks * len(codes)
-        )
-        if by == "prison":
-            qs = PrisonWeek.objects.filter(week_start__range=(first, last)).order_by(
-                "prison_id", "week_start"
-            )
-        else:
-            qs = PrisonerWeek.objects.filter(week_start__range=(first, last)).order_by(
-                "prison_id", "week_start", "prisoner_id"
-            )
-        if prison:
-            qs = qs.filter(prison_id=prison)
+        # Never-computed weeks are computed first (a service); the rows are then only read.
+        services.ensure_weeks_computed(prison_ids=codes if prison else None, week_from=first, week_to=last)
+        qs = weekly.report_weeks(by=by, week_from=first, week_to=last, prison_id=prison)
         rows = (
             reports.prison_rows(qs.iterator(chunk_size=5000))
             if by == "prison"

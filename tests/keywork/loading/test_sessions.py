@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from keywork import compliance, tasks
+from keywork import compliance, recompute
 from keywork.models import KeyWorkerAllocation, PrisonWeek, Session
 from omic import dates
 from tests.db import schema
@@ -98,7 +98,7 @@ def test_loaded_sessions_recompute_the_weeks_already_computed(
 
 def test_a_first_load_leaves_never_computed_history_to_the_report(estate, tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(tasks.followups, "on_commit", lambda follow_up, request: calls.append(request))
+    monkeypatch.setattr(recompute.followups, "on_commit", lambda follow_up, request: calls.append(request))
     load(tmp_path, {"sessions.csv": SESSIONS})
     # 2024 is long before the open weeks and was never computed: nothing to refresh.
     assert calls == []

@@ -478,9 +478,8 @@ def test_caseloads_count_allocations_active_that_day_against_capacity(world):
     fill_caseload(world.prison, part_time, 1)
     fill_caseload(world.prison, world.key_worker, 2)
     StaffMemberFactory(staff_id="S9", prison=world.prison, band=4)
-    rows = {
-        s.staff_id: (s.caseload, s.capacity, s.eligible) for s in selectors.caseloads(world.prison, START)
-    }
+    staff = selectors.caseloads.caseloads(world.prison, START)
+    rows = {s.staff_id: (s.caseload, s.capacity, s.eligible) for s in staff}
     assert rows == {"S1": (2, 6, True), "S2": (1, 1, False)}
     waiting = selectors.prisoners_without_key_worker(world.prison, START)
     assert [spell.prisoner_id for spell in waiting] == ["A1234BC"]

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keywork import reports, selectors_pages
-from keywork.compliance import week_start
+from keywork import reports, selectors
 from keywork.models import Session
 from omic import dates
+from omic.dates import week_start
 from omic.models import AuditEvent
 from tests import factories
 from tests.pages import ok
@@ -203,7 +203,7 @@ def test_behind_list_shows_a_prisoner_without_sessions_not_one_who_met(client, u
 
 
 def test_behind_deficit_in_minutes(users, estate):
-    [row] = selectors_pages.behind(estate["wing_a"], TODAY)
+    [row] = selectors.behind.behind(estate["wing_a"], TODAY)
     days = 28 + (TODAY - MONDAY).days + 1
     assert row.prisoner_id == "A1111AA"
     assert row.deficit_minutes == reports.minutes_from_sevenths(45 * days)

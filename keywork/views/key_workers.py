@@ -2,7 +2,7 @@
 end allocations, confirm auto-allocation).
 
 Views stay thin: omic.access decides scope (404 outside it, 403 for a role that may not),
-keywork.selectors_allocation reads, keywork.services writes (validated and audited).
+keywork.selectors reads, keywork.services writes (validated and audited).
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
-from keywork import selectors_allocation, services
-from keywork.forms_allocation import AllocateForm, ConfirmAllocationsForm, EndAllocationForm
+from keywork import services
+from keywork.forms.key_workers import AllocateForm, ConfirmAllocationsForm, EndAllocationForm
+from keywork.selectors import allocate as allocate_selectors
+from keywork.selectors import caseloads
 from omic import access, dates
 from omic.access import Action
 from omic.dates import long_date
@@ -49,7 +51,7 @@ def key_workers(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     prison = access.prison_for(user, code, Action.VIEW_PRISON)
     today = dates.today()
-    rows = selectors_allocation.key_worker_rows(prison, today)
+    rows = caseloads.key_worker_rows(prison, today)
     if wants_csv(request):
         return csv_response(
             f"{prison.code}-key-workers-{today.isoformat()}.csv", KEY_WORKER_CSV_COLUMNS, rows
@@ -59,7 +61,7 @@ def key_workers(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "eligible": sum(row.eligible for row in rows),
         "over_capacity": sum(row.over_capacity for row in rows),
-        "needs": selectors_allocation.needs_key_worker_counts(prison, today),
+        "needs": caseloads.needs_key_worker_counts(prison, today),
         "may_allocate": access.may(user, Action.ALLOCATE),
         "today": today,
     }
@@ -173,7 +175,7 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
         if not confirm_errors:
             return redirect("keywork:allocate", prison.code)
 
-    page = selectors_allocation.allocation_page(prison, today)
+    page = allocate_selectors.allocation_page(prison, today)
     # Always the proposal as it stands now: a refused one is not offered again.
     confirm_form = ConfirmAllocationsForm(
         initial={"proposals": ConfirmAllocationsForm.encode(page.proposals)}

@@ -13,13 +13,15 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from keywork import auto_allocation, selectors_allocation
+from keywork import auto_allocation
 from keywork.auto_allocation import Proposal
-from keywork.services import REASON_MAX_LENGTH
+from keywork.selectors import allocate as allocate_selectors
+from keywork.selectors import caseloads
+from keywork.services.refusals import REASON_MAX_LENGTH
 from omic.models import Prison, StaffMember
 
 PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
-PLACED_RULES = frozenset(selectors_allocation.RULES)
+PLACED_RULES = frozenset(allocate_selectors.RULES)
 
 
 class PrisonNumberField(forms.CharField):
@@ -39,7 +41,7 @@ class AllocationKeyWorkerField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: StaffMember) -> str:
         label = f"{obj.first_name} {obj.last_name} ({obj.staff_id}) – {obj.caseload} of {obj.capacity}"
-        codes = selectors_allocation.not_eligible_codes(
+        codes = caseloads.not_eligible_codes(
             in_post=obj.in_post,
             trained=obj.trained,
             status=obj.status,
@@ -47,7 +49,7 @@ class AllocationKeyWorkerField(forms.ModelChoiceField):
             capacity=obj.capacity,
         )
         if codes:
-            label += ", " + ", ".join(selectors_allocation.NOT_ELIGIBLE_REASONS[code] for code in codes)
+            label += ", " + ", ".join(caseloads.NOT_ELIGIBLE_REASONS[code] for code in codes)
         return label
 
 
@@ -86,7 +88,7 @@ class AllocateForm(forms.Form):
     def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.prison, self.on = prison, on
-        self.fields["key_worker"].queryset = selectors_allocation.key_worker_choices(prison, on)
+        self.fields["key_worker"].queryset = allocate_selectors.key_worker_choices(prison, on)
         self.helper = _helper(
             Field.text("prisoner", field_width=Fixed.TEN),
             Field.select("key_worker", css_class="govuk-!-width-full"),
@@ -96,7 +98,7 @@ class AllocateForm(forms.Form):
 
     def clean_prisoner(self):
         number = self.cleaned_data["prisoner"]
-        prisoner = selectors_allocation.prisoner_in_custody(self.prison, self.on, number)
+        prisoner = allocate_selectors.prisoner_in_custody(self.prison, self.on, number)
         if prisoner is None:
             raise ValidationError(
                 f"{number} is not in custody at {self.prison.name} today: check the prison number"
@@ -134,7 +136,7 @@ class EndAllocationForm(forms.Form):
 
     def clean_prisoner(self):
         number = self.cleaned_data["prisoner"]
-        allocation = selectors_allocation.allocation_at(self.prison, self.on, number)
+        allocation = allocate_selectors.allocation_at(self.prison, self.on, number)
         if allocation is None:
             raise ValidationError(
                 f"{number} has no key worker at {self.prison.name} today: check the prison number"

@@ -1,4 +1,5 @@
-"""Reads for the key workers page (caseloads against capacity) and the allocation page.
+"""The allocation page (keywork.md "Allocation of key workers"): the prisoners who need a key
+worker, the auto-allocation proposal to confirm, and the look-ups of its forms.
 
 Each function costs a fixed number of queries whatever the number of key workers or prisoners.
 Scope has been decided by the view (omic.access); these take a prison the user may see.
@@ -11,25 +12,16 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from keywork import auto_allocation, eligibility, selectors
+from keywork import auto_allocation, eligibility
 from keywork.models import KeyWorkerAllocation
+from keywork.selectors import caseloads
 from omic import dates
-from omic.models import CustodySpell, Prison, Prisoner, StaffMember, StaffStatus
-
-# Why a key worker may not take on a further prisoner (keywork.md, "Allocation of key workers"),
-# in the order the page lists them. The codes go in the CSV, the words on the page.
-NOT_ELIGIBLE_REASONS: dict[str, str] = {
-    "not_in_post": "not a Band 3 officer in post here",
-    "untrained": "not trained",
-    "inactive": "inactive",
-    "unavailable": "unavailable",
-    "caseload_full": "caseload full",
-}
+from omic.models import CustodySpell, Prison, Prisoner, StaffMember
 
 NO_KEY_WORKER = "no_key_worker"
 NEEDS_REASONS: dict[str, str] = {
     NO_KEY_WORKER: "no key worker",
-    **selectors.NEEDS_KEY_WORKER_REASONS,
+    **caseloads.NEEDS_KEY_WORKER_REASONS,
 }
 
 RULES: dict[str, str] = {
@@ -38,122 +30,6 @@ RULES: dict[str, str] = {
     auto_allocation.BALANCE: "Lightest caseload",
 }
 UNALLOCATED_PREFIX = "unallocated: "
-
-
-def not_eligible_codes(
-    *, in_post: bool, trained: bool, status: str, caseload: int, capacity: int
-) -> list[str]:
-    codes = []
-    if not in_post:
-        codes.append("not_in_post")
-    if not trained:
-        codes.append("untrained")
-    if status == StaffStatus.INACTIVE:
-        codes.append("inactive")
-    elif status == StaffStatus.UNAVAILABLE:
-        codes.append("unavailable")
-    if caseload >= capacity:
-        codes.append("caseload_full")
-    return codes
-
-
-@dataclass(frozen=True)
-class KeyWorkerRow:
-    staff_id: str
-    first_name: str
-    last_name: str
-    prison_code: str
-    wing_code: str | None
-    wing_name: str | None
-    status: str
-    status_label: str
-    in_post: bool
-    key_worker_trained_on: dt.date | None
-    trained: bool  # trained by the day shown (a training date in the future is not yet trained)
-    capacity: int
-    caseload: int
-    not_eligible: tuple[str, ...]  # codes of NOT_ELIGIBLE_REASONS; empty when eligible
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.staff_id
-
-    @property
-    def remaining(self) -> int:
-        """Negative when over capacity (e.g. capacity lowered, or loaded from the extract)."""
-        return self.capacity - self.caseload
-
-    @property
-    def over_capacity(self) -> bool:
-        return self.caseload > self.capacity
-
-    @property
-    def over_by(self) -> int:
-        return max(0, self.caseload - self.capacity)
-
-    @property
-    def eligible(self) -> bool:
-        return not self.not_eligible
-
-    @property
-    def not_eligible_words(self) -> list[str]:
-        return [NOT_ELIGIBLE_REASONS[code] for code in self.not_eligible]
-
-
-def key_worker_rows(prison: Prison, on: dt.date) -> list[KeyWorkerRow]:
-    """Every key worker at `prison` on `on` (Band 3 in post, and anyone still holding allocations
-    there) with caseload against capacity and why they may not take more: one query."""
-    rows = []
-    for staff in selectors.caseloads(prison, on):
-        rows.append(
-            KeyWorkerRow(
-                staff_id=staff.staff_id,
-                first_name=staff.first_name,
-                last_name=staff.last_name,
-                prison_code=staff.prison_id,
-                wing_code=staff.wing.code if staff.wing else None,
-                wing_name=staff.wing.name if staff.wing else None,
-                status=staff.status,
-                status_label=staff.get_status_display(),
-                in_post=staff.in_post,
-                key_worker_trained_on=staff.key_worker_trained_on,
-                trained=staff.trained,
-                capacity=staff.capacity,
-                caseload=staff.caseload,
-                not_eligible=tuple(
-                    not_eligible_codes(
-                        in_post=staff.in_post,
-                        trained=staff.trained,
-                        status=staff.status,
-                        caseload=staff.caseload,
-                        capacity=staff.capacity,
-                    )
-                ),
-            )
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class NeedsKeyWorkerCounts:
-    without: int  # in custody with no allocation active today
-    unsuitable: int  # allocated to a key worker who cannot do the job
-
-    @property
-    def total(self) -> int:
-        return self.without + self.unsuitable
-
-
-def needs_key_worker_counts(prison: Prison, on: dt.date) -> NeedsKeyWorkerCounts:
-    """How many prisoners at `prison` need a key worker on `on`: two queries."""
-    return NeedsKeyWorkerCounts(
-        without=selectors.prisoners_without_key_worker(prison, on).count(),
-        unsuitable=selectors.prisoners_needing_key_worker(prison, on).count(),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The allocation page
 
 
 @dataclass(frozen=True)
@@ -218,12 +94,12 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
             key_worker_name="",
             reason=NO_KEY_WORKER,
         )
-        for spell in selectors.prisoners_without_key_worker(prison, on)
+        for spell in caseloads.prisoners_without_key_worker(prison, on)
     ]
     spell_here = CustodySpell.objects.filter(
         dates.in_custody_on(on), prison=prison, prisoner=OuterRef("prisoner")
     )
-    unsuitable = selectors.prisoners_needing_key_worker(prison, on).annotate(
+    unsuitable = caseloads.prisoners_needing_key_worker(prison, on).annotate(
         wing_name=Subquery(spell_here.values("wing__name")[:1]),
         in_custody_since=Subquery(spell_here.values("reception_date")[:1]),
     )
@@ -275,13 +151,13 @@ def key_worker_choices(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
     """Who the allocation form offers: Band 3 staff in post at `prison`, with caseload, capacity,
     trained and eligible annotated. Ineligible ones are offered too, labelled why, so that the
     service's refusal (full, untrained, unavailable) says exactly what to do."""
-    return selectors.caseloads(prison, on).filter(in_post=True)
+    return caseloads.caseloads(prison, on).filter(in_post=True)
 
 
 def prisoner_in_custody(prison: Prison, on: dt.date, prison_number: str) -> Prisoner | None:
     """The prisoner, if in custody at `prison` on `on` (else None: elsewhere and unknown look alike)."""
     spell = (
-        selectors.prisoners_in_custody(prison, on)
+        caseloads.prisoners_in_custody(prison, on)
         .filter(prisoner_id=prison_number)
         .select_related("prisoner")
         .first()

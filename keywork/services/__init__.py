@@ -1,0 +1,47 @@
+"""Key work writes, each validated, audited and followed by a recompute of the weeks it touched.
+
+sessions: a session held, corrected, deleted, or not held; key_workers: allocations, the
+auto-allocation confirmation and the departures' end; refusals: how they refuse; weeks: the
+never-computed weeks a report computes before it reads them.
+"""
+
+from keywork.services.key_workers import (
+    KEY_WORKER_LEFT,
+    PRISONER_LEFT,
+    SAME_DAY_REPLACEMENT,
+    DeparturesEnded,
+    allocate_key_worker,
+    confirm_allocations,
+    deallocate_key_worker,
+    end_allocations_for_departures,
+)
+from keywork.services.refusals import REASON_MAX_LENGTH, Errors
+from keywork.services.sessions import (
+    CORRECTABLE,
+    correct_session,
+    delete_session,
+    record_session,
+    record_session_not_held,
+    session_week_warning,
+)
+from keywork.services.weeks import ensure_weeks_computed
+
+__all__ = [
+    "CORRECTABLE",
+    "KEY_WORKER_LEFT",
+    "PRISONER_LEFT",
+    "REASON_MAX_LENGTH",
+    "SAME_DAY_REPLACEMENT",
+    "DeparturesEnded",
+    "Errors",
+    "allocate_key_worker",
+    "confirm_allocations",
+    "correct_session",
+    "deallocate_key_worker",
+    "delete_session",
+    "end_allocations_for_departures",
+    "ensure_weeks_computed",
+    "record_session",
+    "record_session_not_held",
+    "session_week_warning",
+]

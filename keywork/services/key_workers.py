@@ -1,0 +1,394 @@
+"""Key worker allocations (keywork.md "Allocation of key workers"): allocate, reallocate and
+end a prisoner's allocation, confirm an auto-allocation proposal, and end the allocations of
+prisoners and key workers who have left.
+
+As for sessions: validate first (keywork.services.refusals), then write in one transaction
+with an audit record and a recompute of the touched prison-weeks on commit. Dates are
+half-open: an allocation holds [start_date, end_date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from keywork import eligibility, recompute
+from keywork.auto_allocation import Proposal
+from keywork.models import KeyWorkerAllocation, Source
+from keywork.selectors import caseloads
+from keywork.services import refusals
+from omic import audit, dates
+from omic.dates import long_date
+from omic.models import CustodySpell, Prison, Prisoner, StaffMember, User
+
+SAME_DAY_REPLACEMENT = "replaced the same day"
+PRISONER_LEFT = "prisoner left the prison"
+KEY_WORKER_LEFT = "key worker left post"
+
+
+def _days_through(first: dt.date, last: dt.date) -> list[dt.date]:
+    """A day in every week from `first`'s to `last`'s: an allocation change alters the key worker
+    of each of those weeks (an earlier last day means just `first`'s week)."""
+    weeks = max(0, (last - first).days) // 7
+    return [first + dt.timedelta(days=7 * i) for i in range(weeks + 1)] + ([last] if last >= first else [])
+
+
+def _allocation_snapshot(allocation: KeyWorkerAllocation) -> dict[str, Any]:
+    return {
+        "prisoner": allocation.prisoner_id,
+        "prison": allocation.prison_id,
+        "key_worker": allocation.key_worker_id,
+        "start_date": allocation.start_date,
+        "end_date": allocation.end_date,
+        "source": allocation.source,
+        "reason": allocation.reason,
+        "end_reason": allocation.end_reason,
+        "deleted_at": allocation.deleted_at,
+        "deleted_reason": allocation.deleted_reason,
+    }
+
+
+def _record_allocation_change(
+    *, actor: User | None, action: str, allocation: KeyWorkerAllocation, before: dict | None, reason: str = ""
+) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        prison_id=allocation.prison_id,
+        object_type="key_worker_allocation",
+        object_id=allocation.pk,
+        before=before,
+        after=_allocation_snapshot(allocation),
+        reason=reason,
+    )
+
+
+def _end_or_delete(
+    allocation: KeyWorkerAllocation, *, on: dt.date, end_reason: str, deleted_reason: str
+) -> str:
+    """End the allocation on `on`, or, when that is the day it started (so it held no day,
+    dates being half-open), delete it. Returns the audit action."""
+    if on == allocation.start_date:
+        allocation.deleted_at = timezone.now()
+        allocation.deleted_reason = deleted_reason
+        allocation.save(update_fields=["deleted_at", "deleted_reason"])
+        return "keywork.allocation.delete"
+    allocation.end_date = on
+    allocation.end_reason = end_reason
+    allocation.save(update_fields=["end_date", "end_reason"])
+    return "keywork.allocation.end"
+
+
+def allocate_key_worker(
+    *,
+    allocated_by: User | None,
+    prisoner: Prisoner,
+    prison: Prison,
+    key_worker: StaffMember,
+    start_date: dt.date,
+    reason: str = "",
+) -> KeyWorkerAllocation:
+    """Make `key_worker` the prisoner's key worker at `prison` from `start_date`, open-ended.
+
+    A current allocation is ended the day the new one starts (half-open, so no day has two key
+    workers); one that started that same day is deleted instead, as replaced the same day."""
+    today = dates.today()
+    with transaction.atomic():
+        # Serialise writes to this prisoner's allocations, then to this key worker's caseload.
+        list(Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk", flat=True))
+        key_worker = StaffMember.objects.select_for_update().get(pk=key_worker.pk)
+        errors: refusals.Errors = {}
+        if not refusals.is_date(start_date):
+            refusals.add(
+                errors, "start_date", "Start date is required: enter the date the allocation starts."
+            )
+            refusals.raise_if_any(errors)
+        refusals.add(errors, "key_worker", *eligibility.key_worker_problems(key_worker, prison, start_date))
+        refusals.check_in_custody(errors, "prisoner", prisoner, prison, start_date)
+        if len(reason or "") > refusals.REASON_MAX_LENGTH:
+            refusals.add(
+                errors,
+                "reason",
+                f"Reason must be {refusals.REASON_MAX_LENGTH} characters or fewer: shorten it.",
+            )
+        later = KeyWorkerAllocation.objects.filter(
+            eligibility.allocation_current_or_later_q(start_date), prisoner=prisoner
+        ).select_related("key_worker")
+        current = None
+        for allocation in later:
+            if allocation.end_date is None and allocation.start_date <= start_date:
+                current = allocation
+            elif allocation.end_date is None:
+                refusals.add(
+                    errors,
+                    "start_date",
+                    f"Start date is before the prisoner's current allocation, which started on "
+                    f"{long_date(allocation.start_date)}: enter that date or a later one.",
+                )
+            else:
+                refusals.add(
+                    errors,
+                    "start_date",
+                    f"Start date falls within the prisoner's allocation to {allocation.key_worker_id} from "
+                    f"{long_date(allocation.start_date)} to {long_date(allocation.end_date)}: enter "
+                    f"{long_date(allocation.end_date)} or a later date.",
+                )
+        if current is not None and current.key_worker_id == key_worker.pk and current.prison_id == prison.pk:
+            errors["key_worker"] = [
+                f"Key worker {key_worker.staff_id} is already this prisoner's key worker: "
+                "choose a different key worker."
+            ]
+        refusals.raise_if_any(errors)
+
+        first_days: dict[str, dt.date] = {prison.pk: start_date}
+        if current is not None:
+            before = _allocation_snapshot(current)
+            action = _end_or_delete(
+                current,
+                on=start_date,
+                end_reason=f"reallocated to {key_worker.staff_id}",
+                deleted_reason=SAME_DAY_REPLACEMENT,
+            )
+            _record_allocation_change(
+                actor=allocated_by, action=action, allocation=current, before=before, reason=reason
+            )
+            first_days[current.prison_id] = min(first_days.get(current.prison_id, start_date), start_date)
+        allocation = KeyWorkerAllocation.objects.create(
+            prisoner=prisoner,
+            prison=prison,
+            key_worker=key_worker,
+            start_date=start_date,
+            source=Source.APP,
+            reason=reason or "",
+            created_by=allocated_by,
+        )
+        _record_allocation_change(
+            actor=allocated_by,
+            action="keywork.allocation.create",
+            allocation=allocation,
+            before=None,
+            reason=reason,
+        )
+        for prison_id, first in first_days.items():
+            recompute.schedule_recompute(prison_id=prison_id, days=_days_through(first, today))
+    return allocation
+
+
+def deallocate_key_worker(
+    *, by: User | None, allocation: KeyWorkerAllocation, end_date: dt.date, reason: str
+) -> KeyWorkerAllocation:
+    """End a current allocation on `end_date` (the first day without this key worker).
+
+    Ended on the day it started, the allocation never gave the prisoner a day with this key
+    worker (dates are half-open): it is deleted, with the reason, as one replaced the same
+    day is, rather than refused (an admin undoing a mistaken allocation on the day)."""
+    today = dates.today()
+    with transaction.atomic():
+        current = KeyWorkerAllocation.objects.select_for_update().get(pk=allocation.pk)
+        errors: refusals.Errors = {}
+        if current.deleted_at is not None:
+            refusals.add(
+                errors, NON_FIELD_ERRORS, "This allocation has been deleted: there is nothing to end."
+            )
+        elif current.end_date is not None:
+            refusals.add(
+                errors, NON_FIELD_ERRORS, f"This allocation already ended on {long_date(current.end_date)}."
+            )
+        if not refusals.is_date(end_date):
+            refusals.add(
+                errors, "end_date", "End date is required: enter the first day without this key worker."
+            )
+        elif end_date < current.start_date:
+            refusals.add(
+                errors,
+                "end_date",
+                f"End date must be on or after the allocation's start date, "
+                f"{long_date(current.start_date)}: enter a later date.",
+            )
+        refusals.check_reason(errors, reason, "the allocation is ending")
+        refusals.raise_if_any(errors)
+        before = _allocation_snapshot(current)
+        action = _end_or_delete(current, on=end_date, end_reason=reason, deleted_reason=reason)
+        _record_allocation_change(actor=by, action=action, allocation=current, before=before, reason=reason)
+        recompute.schedule_recompute(prison_id=current.prison_id, days=_days_through(end_date, today))
+    allocation.refresh_from_db()
+    return current
+
+
+class DeparturesEnded(NamedTuple):
+    prisoner_left: int  # ended on the release (or transfer) date of the prisoner's spell
+    key_worker_left: int  # ended on the key worker's in_post_to
+
+
+# An open allocation ends when the spell it started in has ended, on the release date -- unless
+# the key worker left post earlier, which the second statement handles.
+_END_FOR_PRISONER_LEFT = """
+UPDATE {allocation} AS a
+SET end_date = s.release_date, end_reason = %(reason)s
+FROM {spell} AS s, {staff} AS k
+WHERE a.end_date IS NULL AND a.deleted_at IS NULL
+  AND s.prisoner_id = a.prisoner_id AND s.prison_id = a.prison_id
+  AND s.reception_date <= a.start_date AND s.release_date > a.start_date
+  AND s.release_date <= %(on)s
+  AND k.staff_id = a.key_worker_id
+  AND (k.in_post_to IS NULL OR k.in_post_to <= a.start_date OR k.in_post_to >= s.release_date)
+RETURNING a.id, a.prison_id, a.end_date
+"""
+
+_END_FOR_KEY_WORKER_LEFT = """
+UPDATE {allocation} AS a
+SET end_date = k.in_post_to, end_reason = %(reason)s
+FROM {staff} AS k
+WHERE a.end_date IS NULL AND a.deleted_at IS NULL
+  AND k.staff_id = a.key_worker_id
+  AND k.in_post_to <= %(on)s AND k.in_post_to > a.start_date
+RETURNING a.id, a.prison_id, a.end_date
+"""
+
+
+def end_allocations_for_departures(*, on: dt.date | None = None, by: User | None = None) -> DeparturesEnded:
+    """End, across the estate, every open allocation whose prisoner has left the prison (spell
+    released by `on`) or whose key worker has left post (in_post_to by `on`). Two set-based
+    UPDATEs; one audit record per prison; the touched weeks are recomputed on commit."""
+    on = on or dates.today()
+    today = dates.today()
+    tables = {
+        "allocation": KeyWorkerAllocation._meta.db_table,
+        "spell": CustodySpell._meta.db_table,
+        "staff": StaffMember._meta.db_table,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_END_FOR_PRISONER_LEFT.format(**tables), {"on": on, "reason": PRISONER_LEFT})
+        prisoner_left = cursor.fetchall()
+        cursor.execute(_END_FOR_KEY_WORKER_LEFT.format(**tables), {"on": on, "reason": KEY_WORKER_LEFT})
+        key_worker_left = cursor.fetchall()
+        by_prison: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {"on": on, PRISONER_LEFT: 0, KEY_WORKER_LEFT: 0, "allocations": {}}
+        )
+        for cause, rows in ((PRISONER_LEFT, prisoner_left), (KEY_WORKER_LEFT, key_worker_left)):
+            for allocation_id, prison_id, end_date in rows:
+                summary = by_prison[prison_id]
+                summary[cause] += 1
+                summary["allocations"][str(allocation_id)] = end_date
+        for prison_id, summary in sorted(by_prison.items()):
+            audit.record(
+                actor=by,
+                action="keywork.allocation.end_for_departures",
+                prison_id=prison_id,
+                object_type="prison",
+                object_id=prison_id,
+                before={"allocations": dict.fromkeys(summary["allocations"])},
+                after=summary,
+                reason="allocations end when the prisoner leaves the prison or the key worker leaves post",
+            )
+            first = min(summary["allocations"].values())
+            recompute.schedule_recompute(prison_id=prison_id, days=_days_through(first, today))
+    return DeparturesEnded(prisoner_left=len(prisoner_left), key_worker_left=len(key_worker_left))
+
+
+# The proposal itself is keywork.auto_allocation.propose_allocations.
+
+
+def confirm_allocations(
+    *, prison: Prison, on: dt.date, confirmed_by: User | None, proposals: Iterable[Proposal]
+) -> list[KeyWorkerAllocation]:
+    """Save the placed proposals as allocations at `prison` from `on`, open-ended, in one
+    transaction. Idempotent: a prisoner who by now has a key worker is skipped, so confirming
+    twice changes nothing. A proposal that no longer holds (prisoner gone, key worker no longer
+    eligible or now full) refuses the whole batch: run auto-allocation again."""
+    today = dates.today()
+    placed = sorted((p for p in proposals if p.staff_id), key=lambda p: p.prison_number)
+    numbers = sorted({p.prison_number for p in placed})
+    staff_ids = sorted({p.staff_id for p in placed})
+    with transaction.atomic():
+        # Lock order as in allocate_key_worker: prisoners, then key workers.
+        list(
+            Prisoner.objects.select_for_update()
+            .filter(pk__in=numbers)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        list(
+            StaffMember.objects.select_for_update()
+            .filter(pk__in=staff_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        loads = {
+            staff_id: [caseload, capacity]
+            for staff_id, caseload, capacity in eligibility.available_key_workers(prison, on)
+            .filter(pk__in=staff_ids)
+            .order_by()
+            .values_list("staff_id", "caseload", "capacity")
+        }
+        has_key_worker = set(
+            KeyWorkerAllocation.objects.filter(
+                eligibility.allocation_current_or_later_q(on), prisoner_id__in=numbers
+            ).values_list("prisoner_id", flat=True)
+        )
+        in_custody = set(
+            caseloads.prisoners_in_custody(prison, on)
+            .filter(prisoner_id__in=numbers)
+            .values_list("prisoner_id", flat=True)
+        )
+        problems: list[str] = []
+        seen: set[str] = set()
+        new: list[KeyWorkerAllocation] = []
+        for proposal in placed:
+            number, staff_id = proposal.prison_number, proposal.staff_id
+            if number in seen:
+                problems.append(f"{number}: proposed twice; run auto-allocation again.")
+                continue
+            seen.add(number)
+            if number in has_key_worker:
+                continue
+            if number not in in_custody:
+                problems.append(
+                    f"{number}: not in custody at {prison.pk} on {long_date(on)}; run auto-allocation again."
+                )
+            elif staff_id not in loads:
+                problems.append(
+                    f"{number}: {staff_id} is not a trained, active Band 3 key worker in post at {prison.pk} "
+                    f"on {long_date(on)}; run auto-allocation again."
+                )
+            elif loads[staff_id][0] >= loads[staff_id][1]:
+                problems.append(f"{number}: {staff_id}'s caseload is full; run auto-allocation again.")
+            else:
+                loads[staff_id][0] += 1
+                new.append(
+                    KeyWorkerAllocation(
+                        prisoner_id=number,
+                        prison=prison,
+                        key_worker_id=staff_id,
+                        start_date=on,
+                        source=Source.APP,
+                        reason=f"auto-allocation: {proposal.reason}",
+                        created_by=confirmed_by,
+                    )
+                )
+        if problems:
+            raise ValidationError({"proposals": problems})
+        if not new:
+            return []
+        created = KeyWorkerAllocation.objects.bulk_create(new)
+        audit.record(
+            actor=confirmed_by,
+            action="keywork.allocation.auto_confirm",
+            prison_id=prison.pk,
+            object_type="prison",
+            object_id=prison.pk,
+            after={
+                "on": on,
+                "count": len(created),
+                "allocations": [[a.prisoner_id, a.key_worker_id, a.reason] for a in created],
+            },
+            reason="auto-allocation confirmed",
+        )
+        recompute.schedule_recompute(prison_id=prison.pk, days=_days_through(on, today))
+    return created
