@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from omic import accounts
-
-
-def _helper(*fields: Field, button: str) -> FormHelper:
-    helper = FormHelper()
-    # The templates write the <form> tag: the sign-in form carries a hidden `next`.
-    helper.form_tag = False
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Submit("submit", button))
-    return helper
+from omic.forms.fields import gds_layout
 
 
 class SignInForm(AuthenticationForm):
@@ -36,7 +27,7 @@ class SignInForm(AuthenticationForm):
             autocomplete="username", spellcheck="false", autofocus=False
         )
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field.text("username", field_width=Fixed.TWENTY),
             Field.text("password", field_width=Fixed.TWENTY),
             button="Sign in",
@@ -67,7 +58,7 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field.text("old_password", field_width=Fixed.TWENTY),
             Field.text("new_password1", field_width=Fixed.TWENTY),
             Field.text("new_password2", field_width=Fixed.TWENTY),

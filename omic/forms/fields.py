@@ -8,6 +8,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -58,3 +60,13 @@ class NumberField(forms.Field):
             return int(value) if self.whole else Decimal(value)
         except (InvalidOperation, ValueError):
             raise ValidationError(f"Enter {self.what} using the digits 0 to 9") from None
+
+
+def gds_layout(*fields: Field, button: str) -> FormHelper:
+    """Every core form's crispy helper: small labels, the fields, one submit button. The
+    templates write the <form> tag (some carry hidden fields, such as sign-in's `next`)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.label_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("submit", button))
+    return helper

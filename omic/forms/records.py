@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from omic.forms.fields import DateField, NumberField
+from omic.forms.fields import DateField, NumberField, gds_layout
 from omic.models import PomModel, StaffStatus, UnavailableReason
 from omic.services.refusals import REASON_MAX_LENGTH
-
-
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Submit("submit", button))
-    return helper
 
 
 def _reason(label: str, required: bool) -> forms.CharField:
@@ -74,7 +65,7 @@ class StaffForm(forms.Form):
         self.fields["wing"].queryset = wings
         for name in ("band", "fte", "contracted_hours"):
             self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field.text("band", field_width=Fixed.TWO),
             Field.text("fte", field_width=Fixed.FOUR),
             Field.text("contracted_hours", field_width=Fixed.FOUR),
@@ -101,7 +92,7 @@ class BenchmarkForm(forms.Form):
     def __init__(self, *args, button: str = "Add benchmark", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["band3_benchmark_fte"].error_messages["required"] = "Enter the Band 3 benchmark FTE"
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field("effective_from"),
             Field.text("band3_benchmark_fte", field_width=Fixed.FIVE),
             Field.textarea("reason"),
@@ -130,7 +121,7 @@ class PrisonSettingsForm(forms.Form):
         self.fields["key_worker_capacity"].error_messages["required"] = (
             "Enter the default key worker capacity"
         )
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field("key_work_start_date"),
             Field.text("key_worker_capacity", field_width=Fixed.TWO),
             Field.radios("pom_model", legend_size=Size.SMALL),

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
+from omic.forms.fields import gds_layout
 from omic.models import Role
 from omic.services.users import ADMIN_GIVES, NAME_MAX_LENGTH
 
 ROLE_CHOICES = [(role.value, role.label) for role in ADMIN_GIVES]
 PASSWORD_MAX_LENGTH = 128
 
-
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Submit("submit", button))
-    return helper
 
 
 def _password(label: str) -> forms.CharField:
@@ -67,7 +60,7 @@ class AddUserForm(AccessFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="off", spellcheck="false")
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field.text("username", field_width=Fixed.TWENTY),
             Field.text("first_name", field_width=Fixed.TWENTY),
             Field.text("last_name", field_width=Fixed.TWENTY),
@@ -89,7 +82,7 @@ class ChangeAccessForm(AccessFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = gds_layout(
             Field.radios("role", legend_size=Size.SMALL),
             Field.checkboxes("wings", legend_size=Size.SMALL),
             Field.select("staff_id"),
@@ -103,7 +96,7 @@ class NewPasswordForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("password", field_width=Fixed.TWENTY), button="Set new password")
+        self.helper = gds_layout(Field.text("password", field_width=Fixed.TWENTY), button="Set new password")
 
 
 __all__ = ["AddUserForm", "ChangeAccessForm", "NewPasswordForm", "Role"]
