@@ -33,6 +33,10 @@ class ForecastWeek:
     benchmark: Decimal | None
 
     @property
+    def reason_labels(self) -> list[str]:
+        return [status.SUSPENSION_LABELS[code] for code in self.reasons]
+
+    @property
     def gap(self) -> Decimal | None:
         return None if self.benchmark is None else self.band3_fte - self.benchmark
 

@@ -35,6 +35,7 @@ PRISON_SECTIONS: list[tuple[str, str, Action]] = [
     ("Allocate", "keywork:allocate", Action.ALLOCATE),
     ("Staff", "omic:staff", Action.VIEW_PRISON),
     ("Benchmarks", "omic:benchmarks", Action.VIEW_PRISON),
+    ("Planning", "keywork:planning", Action.VIEW_PRISON),
     ("Handover", "allocation:handover", Action.VIEW_PRISON),
     ("POMs", "allocation:poms", Action.VIEW_PRISON),
     ("Settings", "omic:prison_settings", Action.VIEW_PRISON),
