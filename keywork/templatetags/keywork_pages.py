@@ -78,3 +78,62 @@ def keywork_staff(staff, today) -> dict:
         rows.append({"week_start": monday, "sessions": sessions, "minutes": minutes})
     capacity = eligibility.capacity_of(staff, staff.prison)
     return {"caseload": caseload, "weeks": rows[::-1], "capacity": capacity}
+
+
+@register.simple_tag
+def keywork_insight(prison, today) -> dict:
+    """The governor's view of the last 12 computed weeks (one query): the trend chart, this
+    week's status, and why compliance moved between the last two complete weeks."""
+    from keywork.insight import movement, trend
+    from keywork.models import PrisonWeek
+    from omic import dates
+
+    monday = dates.week_start(today)
+    recent = PrisonWeek.objects.filter(prison_id=prison.pk, week_start__lte=monday).order_by("-week_start")
+    rows = list(recent[:12])[::-1]
+    by_week = {row.week_start: row for row in rows}
+    last, before = by_week.get(monday - dates.WEEK), by_week.get(monday - 2 * dates.WEEK)
+    moved = movement.explain(before, last) if last and before else None
+    return {
+        "trend": trend.trend(rows),
+        "this_week": by_week.get(monday),
+        "last": last,
+        "moved": moved,
+        "moved_words": _moved_words(moved) if moved else [],
+    }
+
+
+def _moved_words(moved) -> list[str]:
+    """The usual causes beside the two parts, in words (only those that changed)."""
+    words = []
+    causes = moved.causes
+    labels = {
+        "not_held_staff_redeployed": "sessions not held because staff were redeployed",
+        "not_held_prisoner_refused": "sessions not held because the prisoner refused",
+        "not_held_prisoner_unavailable": "sessions not held because the prisoner was unavailable",
+        "not_held_other": "sessions not held for other reasons",
+        "prisoners": "prisoners",
+    }
+    for key, label in labels.items():
+        if causes.get(key):
+            words.append(f"{causes[key]:+d} {label}")
+    if causes.get("band3_in_post_fte"):
+        words.append(f"{causes['band3_in_post_fte']:+.2f} Band 3 FTE in post")
+    return words
+
+
+@register.filter
+def points(value) -> str:
+    """A Fraction of percentage points as signed text to 1 place: +3.4 / −2.0."""
+    from keywork.insight.movement import pct_points
+
+    rounded = pct_points(value)
+    return f"+{rounded}" if rounded > 0 else f"−{-rounded}" if rounded < 0 else "0.0"
+
+
+@register.filter
+def suspension_words(code: str) -> str:
+    """A suspension reason's code in words (keywork.status)."""
+    from keywork.status import SUSPENSION_REASONS
+
+    return SUSPENSION_REASONS.get(code, code)

@@ -140,3 +140,30 @@ def test_find_a_prisoner_from_the_header(chromium_browser, live_server, leeds, s
         page.wait_for_load_state("networkidle")
     assert "/prisoners/" in page.url
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_governor_reads_the_trend_and_why_compliance_moved(
+    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+):
+    for i, delivered in enumerate([300, 350, 420, 0, 400, 450, 380, 360, 410, 440, 300, 200]):
+        factories.PrisonWeekFactory(
+            prison=leeds, week_start=MONDAY - (11 - i) * dates.WEEK, delivered_minutes=delivered,
+            entitled_sevenths=45 * 70, prisoners=10, key_work_enabled=i != 3,
+            suspension_reasons=[] if i != 3 else ["below_benchmark"], not_held_staff_redeployed=i // 4,
+        )  # fmt: skip
+    governor = factories.UserFactory(username="gov", role="governor")
+    governor.prisons.set([leeds])
+    context, page = at_width(chromium_browser, live_server, width)
+    sign_in(page, "gov")
+    page.goto("/prisons/LEI/")
+    assert (
+        page.get_by_role("img", name="Over 12 weeks").count() == 1
+        or page.locator("svg[role=img]").count() == 1
+    )
+    assert "Why compliance moved last week" in page.locator("main").inner_text()
+    page.locator("#keywork-trend-heading").scroll_into_view_if_needed()
+    screenshot(page, f"governor-dashboard-{width}")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

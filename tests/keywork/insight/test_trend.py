@@ -1,0 +1,75 @@
+"""The governor's dashboard: the 12-week chart, this week's status, why compliance moved."""
+
+import pytest
+
+from keywork.insight.trend import trend
+from omic import dates
+from tests import factories
+from tests.pages import ok
+
+MONDAY = dates.week_start(dates.today())
+
+
+def week(prison, weeks_ago, delivered, days=70, on=True, reasons=(), **extra):
+    return factories.PrisonWeekFactory(
+        prison=prison, week_start=MONDAY - weeks_ago * dates.WEEK, key_work_enabled=on,
+        suspension_reasons=list(reasons), delivered_minutes=delivered, entitled_sevenths=45 * days,
+        prisoners=days // 7, **extra,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def estate(db):
+    lei = factories.PrisonFactory(code="LEI", name="HMP Leeds")
+    bmi = factories.PrisonFactory(code="BMI")
+    wing_a = factories.WingFactory(prison=lei, code="A")
+    return {"lei": lei, "bmi": bmi, "wing_a": wing_a}
+
+
+def test_the_chart_plots_weeks_on_and_shades_suspended_ones(estate):
+    rows = [
+        week(estate["lei"], 3, 450), week(estate["lei"], 2, 225),
+        week(estate["lei"], 1, 0, on=False, reasons=["below_benchmark"]), week(estate["lei"], 0, 900),
+    ]  # fmt: skip
+    t = trend(rows)
+    assert [w.compliance_pct for w in t.weeks] == [100, 50, None, 200]
+    assert len(t.points.split()) == 3  # the suspended week has no point
+    assert t.y_max == 210  # the axis grows past 120 % for a week at 200 %
+    assert t.weeks[0].y > t.weeks[3].y  # higher compliance is drawn higher
+    assert "ranged from 50.0%" in t.summary and "suspended in 1 of the weeks" in t.summary
+
+
+def test_the_dashboard_says_why_compliance_moved_last_week(client, users, estate):
+    week(estate["lei"], 2, 450, not_held_staff_redeployed=0)
+    week(estate["lei"], 1, 360, not_held_staff_redeployed=4)
+    week(estate["lei"], 0, 45, on=False, reasons=["untrained_band3"])
+    client.force_login(users["governor"])
+    page = ok(client.get("/prisons/LEI/")).content.decode()
+    assert "Compliance over 12 weeks" in page and "<svg" in page
+    assert "changed by <strong>−20.0 points</strong>" in page
+    assert "−20.0 from minutes delivered, and 0.0 from the custody days to cover" in page
+    assert "+4 sessions not held because staff were redeployed" in page
+    assert "Key work suspended</strong> this week" in page
+    assert "Not every Band 3 officer in post has completed key worker training" in page
+
+
+def test_a_suspended_week_is_explained_by_its_status_change(client, users, estate):
+    week(estate["lei"], 2, 450)
+    week(estate["lei"], 1, 0, on=False, reasons=["below_benchmark"])
+    client.force_login(users["governor"])
+    page = ok(client.get("/prisons/LEI/")).content.decode()
+    assert "Key work was suspended this week: Band 3 officers in post are below the benchmark" in page
+
+
+def test_the_dashboard_costs_the_same_queries_for_3_or_12_weeks(
+    client, users, estate, django_assert_max_num_queries
+):
+    for i in range(3):
+        week(estate["lei"], i, 100)
+    client.force_login(users["governor"])
+    with django_assert_max_num_queries(40) as few:
+        ok(client.get("/prisons/LEI/"))
+    for i in range(3, 12):
+        week(estate["lei"], i, 100)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        ok(client.get("/prisons/LEI/"))
