@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from keywork.views import compliance, key_workers, planning, sessions
+from keywork.views import compliance, key_workers, national, planning, sessions
 
 app_name = "keywork"
 
 urlpatterns = [
     path("prisons/<str:code>/key-workers/", key_workers.key_workers, name="key_workers"),
     path("prisons/<str:code>/allocate/", key_workers.allocate, name="allocate"),
+    path("hq/", national.national_view, name="national"),
     path("prisons/<str:code>/planning/", planning.planning_page, name="planning"),
     path("prisons/<str:code>/compliance.csv", compliance.compliance_csv, name="compliance_csv"),
     path("prisoners/<str:prison_number>/sessions/new/", sessions.session_new, name="session_new"),

@@ -24,7 +24,6 @@ urlpatterns = [
     path("prisons/<str:code>/audit/", audit.audit_trail, name="audit"),
     path("prisons/<str:code>/wings/<str:wing_code>/", views.wing, name="wing"),
     path("prisoners/<str:prison_number>/", views.prisoner, name="prisoner"),
-    path("hq/", views.hq, name="hq"),
     *(
         path(f"{page}/", service_pages.service_page, {"page": page}, name=page)
         for page in service_pages.PAGES

@@ -64,7 +64,7 @@ def primary_navigation(context) -> dict:
                 href = reverse("omic:prison", args=[prison.code])
                 items.append(NavItem(prison.name, href, _is_current(path, href, exact=False)))
         if access.sees_all_prisons(user):
-            href = reverse("omic:hq")
+            href = reverse("keywork:national")
             items.append(NavItem("National view", href, _is_current(path, href, exact=False)))
     return {"items": items}
 

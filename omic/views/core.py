@@ -1,4 +1,5 @@
-"""The core pages: home, prison dashboard, staff, wing, prisoner profile, national view.
+"""The core pages: home, prison dashboard, staff, wing, prisoner profile (the national view is
+keywork.views.national, as it shows the weekly figures).
 
 Views stay thin: omic.access decides scope (404 outside it, 403 for a role that may
 not), omic.selectors reads, the template renders.
@@ -12,7 +13,6 @@ from operator import attrgetter
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -172,29 +172,3 @@ def prisoner(request: HttpRequest, prison_number: str) -> HttpResponse:
         "today": dates.today(),
     }
     return render(request, "omic/prisoner.html", context)
-
-
-HQ_CSV_COLUMNS: dict[str, Callable] = {
-    "prison_code": attrgetter("code"),
-    "name": attrgetter("name"),
-    "estate": attrgetter("estate"),
-    "country": attrgetter("country"),
-    "prisoners_in_custody": attrgetter("prisoners_in_custody"),
-    "band3_in_post": attrgetter("band3_in_post"),
-    "band3_in_post_fte": lambda p: two_places(p.band3_fte),
-    "band3_untrained": attrgetter("band3_untrained"),
-    "band3_benchmark_fte": lambda p: two_places(p.benchmark_fte),
-    "tsf_gap": lambda p: two_places(p.tsf_gap),
-}
-
-
-def hq(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    # The national view is HQ's alone: other roles see only their own prisons.
-    if not access.sees_all_prisons(user):
-        raise PermissionDenied
-    today = dates.today()
-    prisons = selectors.prison_headlines(user=user, day=today)
-    if wants_csv(request):
-        return csv_response(f"national-view-{today.isoformat()}.csv", HQ_CSV_COLUMNS, prisons)
-    return render(request, "omic/hq.html", {"prisons": prisons, "today": today})
