@@ -137,3 +137,12 @@ def suspension_words(code: str) -> str:
     from keywork.status import SUSPENSION_REASONS
 
     return SUSPENSION_REASONS.get(code, code)
+
+
+@register.simple_tag
+def keywork_csv_weeks(today) -> list:
+    """The Mondays a governor may choose for the CSV's range: this week back three years."""
+    from omic import dates
+
+    monday = dates.week_start(today)
+    return [monday - i * dates.WEEK for i in range(156)]

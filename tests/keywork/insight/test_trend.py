@@ -73,3 +73,34 @@ def test_the_dashboard_costs_the_same_queries_for_3_or_12_weeks(
         week(estate["lei"], i, 100)
     with django_assert_max_num_queries(len(few.captured_queries)):
         ok(client.get("/prisons/LEI/"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"estate": "female"}, "is not in the male closed estate"),
+        ({"key_work_start_date": None}, "has not started"),
+    ],
+)
+def test_a_prison_where_key_work_does_not_apply_says_so_once(client, users, estate, changes, words):
+    for i in range(3):
+        week(estate["lei"], i, 0, on=False, reasons=["not_male_closed_estate"])
+    for field, value in changes.items():
+        setattr(estate["lei"], field, value)
+    estate["lei"].save()
+    client.force_login(users["governor"])
+    page = ok(client.get("/prisons/LEI/")).content.decode()
+    assert "Key work does not apply here" in page and words in page
+    assert "Compliance over 12 weeks" not in page and page.count("Suspended") == 0
+
+
+def test_the_csv_range_picker_downloads_the_chosen_weeks(client, users, estate):
+    week(estate["lei"], 3, 100)
+    week(estate["lei"], 2, 200)
+    client.force_login(users["governor"])
+    first, last = MONDAY - 3 * dates.WEEK, MONDAY - 2 * dates.WEEK
+    response = ok(
+        client.get("/prisons/LEI/compliance.csv", {"from": first.isoformat(), "to": last.isoformat()})
+    )
+    lines = response.content.decode().splitlines()
+    assert len(lines) == 3 and lines[1].startswith(f"LEI,{first.isoformat()}")

@@ -183,7 +183,9 @@ def test_prison_dashboard_shows_computed_weeks_and_the_csv_link(client, users):
     response = ok(client.get("/prisons/LEI/"))
     text = response.content.decode()
     assert "Key work compliance" in text
-    assert 'href="/prisons/LEI/compliance.csv?from=&amp;to="' in text
+    # A range picker for the CSV (no URL editing): two week choices posted to compliance.csv.
+    assert 'action="/prisons/LEI/compliance.csv"' in text
+    assert 'name="from"' in text and 'name="to"' in text
     assert MONDAY.strftime("%-d %b %Y") in text
     assert "0.00" in text  # TSF gap: 1.00 in post − 1.00 benchmark
 
