@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.db.models.functions import TruncWeek
 
+from keywork import reports
 from keywork.selectors import behind, weekly
 from keywork.selectors import prisoner as prisoner_selectors
 from omic import access
@@ -146,3 +147,44 @@ def keywork_csv_weeks(today) -> list:
 
     monday = dates.week_start(today)
     return [monday - i * dates.WEEK for i in range(156)]
+
+
+@register.simple_tag
+def keywork_home(user, today) -> dict:
+    """Key work at a glance for the home page: a wing manager's wings (prisoners behind, key
+    work this week), a governor's or admin's prisons (compliance this week and last), HQ's
+    nation (last complete week's totals, the prisons furthest below benchmark). A fixed number
+    of queries for governors and HQ; a wing manager's grows with their few wings."""
+    from keywork.models import PrisonWeek
+    from keywork.selectors import national
+    from omic import access, dates
+    from omic.models import Role
+
+    monday = dates.week_start(today)
+    if user.role == Role.WING_MANAGER:
+        wings = access.visible_wings(user).select_related("prison").order_by("prison_id", "code")
+        return {
+            "wings": [
+                {
+                    "wing": w,
+                    "behind": len(behind.behind(w, today)),
+                    "suspended": weekly.suspension_reasons_for_week(w.prison, today),
+                }
+                for w in wings
+            ]
+        }
+    if user.role == Role.HQ:
+        last = monday - dates.WEEK
+        rows = national.national_rows(user=user, week=last)
+        gaps = [r for r in rows if r["tsf_gap_fte"] is not None and r["tsf_gap_fte"] < 0]
+        short = sorted(gaps, key=lambda r: r["tsf_gap_fte"])
+        return {"week": last, "totals": national.totals(rows), "furthest_below": short[:5]}
+    weeks = PrisonWeek.objects.filter(
+        prison__in=access.visible_prisons(user), week_start__in=[monday, monday - dates.WEEK]
+    ).select_related("prison")
+    by_prison: dict = {}
+    for w in weeks:
+        entry = by_prison.setdefault(w.prison_id, {"prison": w.prison, "this": None, "last": None})
+        pct = reports.compliance_pct(w.delivered_minutes, w.entitled_sevenths) if w.key_work_enabled else None
+        entry["this" if w.week_start == monday else "last"] = {"on": w.key_work_enabled, "pct": pct}
+    return {"prisons": [by_prison[code] for code in sorted(by_prison)]}

@@ -104,3 +104,18 @@ def test_the_csv_range_picker_downloads_the_chosen_weeks(client, users, estate):
     )
     lines = response.content.decode().splitlines()
     assert len(lines) == 3 and lines[1].startswith(f"LEI,{first.isoformat()}")
+
+
+def test_home_pages_show_key_work_for_each_role(client, users, estate):
+    week(estate["lei"], 1, 315)
+    week(estate["lei"], 0, 450, band3_benchmark_fte=2, band3_in_post_fte=1)
+    client.force_login(users["governor"])
+    governor = ok(client.get("/")).content.decode()
+    assert "Compliance at your prisons" in governor and "100.0%" in governor and "70.0%" in governor
+    client.force_login(users["hq"])
+    hq = ok(client.get("/")).content.decode()
+    assert "national compliance <strong>70.0%</strong>" in hq
+    client.force_login(users["wing_manager"])
+    wing = ok(client.get("/")).content.decode()
+    assert "prisoners behind" in wing or "prisoner behind" in wing
+    assert "key work is" in wing
