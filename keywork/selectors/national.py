@@ -83,16 +83,8 @@ class Filters:
 
 def national_rows(*, user: User, week: dt.date, filters: Filters = Filters()) -> list[dict]:
     """Rows for the week starting `week`, sorted by prison_code (one query)."""
-    weeks = PrisonWeek.objects.filter(
-        week_start=week, prison__in=access.visible_prisons(user)
-    ).select_related("prison")
-    if filters.estate:
-        weeks = weeks.filter(prison__estate=filters.estate)
-    if filters.country:
-        weeks = weeks.filter(prison__country=filters.country)
-    if filters.status:
-        weeks = weeks.filter(key_work_enabled=filters.status == "on")
-    return [row(w) for w in weeks.order_by("prison_id")]
+    weeks = PrisonWeek.objects.filter(week_start=week, prison__in=access.visible_prisons(user))
+    return [row(w) for w in _filtered(weeks, filters).select_related("prison").order_by("prison_id")]
 
 
 def sort_rows(rows: list[dict], key: str, descending: bool) -> list[dict]:
@@ -120,13 +112,25 @@ def totals(rows: list[dict]) -> dict:
     }
 
 
-def national_trend(*, user: User, last_week: dt.date) -> list[dict]:
-    """National compliance for the TREND_WEEKS weeks ending `last_week` (one GROUP BY query)."""
+def _filtered(weeks, filters: Filters):
+    if filters.estate:
+        weeks = weeks.filter(prison__estate=filters.estate)
+    if filters.country:
+        weeks = weeks.filter(prison__country=filters.country)
+    if filters.status:
+        weeks = weeks.filter(key_work_enabled=filters.status == "on")
+    return weeks
+
+
+def national_trend(*, user: User, last_week: dt.date, filters: Filters = Filters()) -> list[dict]:
+    """Compliance of the prisons shown (the same filters) for the TREND_WEEKS weeks ending
+    `last_week` (one GROUP BY query)."""
     first = last_week - (TREND_WEEKS - 1) * dates.WEEK
+    weeks = PrisonWeek.objects.filter(
+        week_start__range=(first, last_week), prison__in=access.visible_prisons(user)
+    )
     sums = (
-        PrisonWeek.objects.filter(
-            week_start__range=(first, last_week), prison__in=access.visible_prisons(user)
-        )
+        _filtered(weeks, filters)
         .values("week_start")
         .annotate(
             entitled=Sum("entitled_sevenths"),

@@ -58,7 +58,7 @@ def national_view(request: HttpRequest) -> HttpResponse:
         "problem": problem,
         "rows": rows,
         "totals": national.totals(rows),
-        "trend": national.national_trend(user=user, last_week=week),
+        "trend": national.national_trend(user=user, last_week=week, filters=filters),
         "filters": filters,
         "estates": Estate.choices,
         "countries": Country.choices,

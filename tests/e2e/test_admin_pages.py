@@ -167,3 +167,40 @@ def test_governor_reads_the_trend_and_why_compliance_moved(
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hq_picks_a_week_filters_sorts_and_opens_a_prison(
+    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+):
+    other = factories.PrisonFactory(code="MDI", name="HMP Moorland")
+    female = factories.PrisonFactory(code="HOI", name="HMP High Down", estate="female")
+    # Every prison-week is computed, as the nightly job leaves them (else the page computes them).
+    for i, (prison, delivered) in enumerate([(leeds, 300), (other, 420), (female, 0)]):
+        for weeks_ago in (1, 2):
+            factories.PrisonWeekFactory(
+                prison=prison, week_start=MONDAY - weeks_ago * dates.WEEK,
+                delivered_minutes=delivered + weeks_ago, entitled_sevenths=45 * 70, prisoners=10 + i,
+            )  # fmt: skip
+    factories.UserFactory(username="hq", role="hq")
+    context, page = at_width(chromium_browser, live_server, width)
+    sign_in(page, "hq")
+    page.goto("/hq/")
+    two_weeks_ago = MONDAY - 2 * dates.WEEK
+    page.get_by_label("Week starting").select_option(two_weeks_ago.isoformat())
+    page.get_by_label("Estate").select_option("male_closed")
+    page.get_by_role("button", name="Show prisons").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Compliance").click()  # sorts on the server, lowest first
+    page.wait_for_url("**sort=compliance_pct&dir=asc**")
+    page.get_by_role("link", name="Compliance").click()  # again: highest first
+    page.wait_for_url("**sort=compliance_pct&dir=desc**")
+    names = page.locator("tbody tr td:first-child a").all_inner_texts()
+    assert names[:2] == ["HMP Moorland", "HMP Leeds"] and "HMP High Down" not in names
+    screenshot(page, f"national-view-{width}")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("link", name="HMP Moorland").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    context.close()
