@@ -42,7 +42,7 @@ OVERLAPPING_ALLOCATIONS = checks.no_overlap(
     ),
     still_open="still open",
     ended="ending",
-    loaded_where="t.deleted_at IS NULL",
+    loaded_where="a.deleted_at IS NULL",
     written=_WRITTEN_ROW,
     # an earlier row of the file first, then the loaded allocation that starts first
     reported_first="other_line NULLS LAST, other_start",

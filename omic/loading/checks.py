@@ -142,14 +142,16 @@ def no_overlap(
     `reported_first` (over other_line, other_first, other_start) is the one named.
 
     A kind's own rules: `rows_where`, which of the file's rows are periods (over the staged
-    columns); `loaded_where`, which loaded rows `t` count; `written`, whether the file's row
-    `f` is written at all (one that is not overlaps nothing loaded)."""
+    columns); `loaded_where`, which loaded rows count (named by `what`'s initial, `a` for
+    allocations); `written`, whether the file's row `f` is written at all (one that is not
+    overlaps nothing loaded)."""
     start, end = (ident(c) for c in period)
     periods = f"file_{what}s"
+    t = what[0]  # the loaded rows: s for spells, a for allocations
     columns = ", ".join(ident(c) for c in key)
     first_rows = f"\n      AND {rows_where}" if rows_where else ""
     counted = f"{loaded_where} AND " if loaded_where else ""
-    replaced = " AND ".join(f"f.{ident(c)} = t.{ident(_LOADED_AS.get(c, c))}" for c in key)
+    replaced = " AND ".join(f"f.{ident(c)} = {t}.{ident(_LOADED_AS.get(c, c))}" for c in key)
     against_loaded = f"\n        WHERE o.line IS NOT NULL OR {written}" if written else ""
     later = (
         f"""
@@ -169,10 +171,10 @@ def no_overlap(
           AND ({end} IS NULL OR {end} > {start}){first_rows}
     ),
     kept AS (
-        SELECT NULL::integer AS line, t.prisoner_id AS prison_number, t.prison_id AS prison_code,
-               t.{start}, t.{end}
-        FROM {table} t
-        WHERE {counted}t.prisoner_id IN (SELECT prison_number FROM {periods})
+        SELECT NULL::integer AS line, {t}.prisoner_id AS prison_number, {t}.prison_id AS prison_code,
+               {t}.{start}, {t}.{end}
+        FROM {table} {t}
+        WHERE {counted}{t}.prisoner_id IN (SELECT prison_number FROM {periods})
           AND NOT EXISTS (SELECT 1 FROM {periods} f WHERE {replaced})
     ),
     pairs AS (
