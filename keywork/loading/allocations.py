@@ -11,7 +11,7 @@ from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date
 from omic.loading.context import LoadContext
 from omic.loading.kinds import PRISON_CODE, PRISON_NUMBER, STAFF_ID
-from omic.loading.registry import Check, FileKind, register
+from omic.loading.registry import FileKind, register
 from omic.loading.report import LoadCounts
 from omic.loading.sql import literal
 
@@ -27,53 +27,28 @@ _WRITTEN_ROW = (
     f"AND a.start_date = f.start_date AND a.deleted_at IS NOT NULL))"
 )
 
-OVERLAPPING_ALLOCATIONS = Check(
-    f"""
-    WITH file_allocations AS (
-        SELECT line, prison_number, prison_code, start_date, end_date
-        FROM {{rows}}
-        JOIN (SELECT min(line) AS line FROM {{rows}} GROUP BY prison_number, start_date) first USING (line)
-        WHERE prison_number IS NOT NULL AND start_date IS NOT NULL
-          AND (end_date IS NULL OR end_date > start_date)
+OVERLAPPING_ALLOCATIONS = checks.no_overlap(
+    what="allocation",
+    table=ALLOCATION,
+    key=("prison_number", "start_date"),
+    period=("start_date", "end_date"),
+    in_file=(
+        "allocation overlaps the allocation at %s from %s (line %s); a prisoner has one key worker "
+        "at a time, so end that allocation (end_date) on or before this start_date"
     ),
-    kept AS (
-        SELECT NULL::integer AS line, a.prisoner_id AS prison_number, a.prison_id AS prison_code,
-               a.start_date, a.end_date
-        FROM {ALLOCATION} a
-        WHERE a.deleted_at IS NULL AND a.prisoner_id IN (SELECT prison_number FROM file_allocations)
-          AND NOT EXISTS (SELECT 1 FROM file_allocations f
-                          WHERE f.prison_number = a.prisoner_id AND f.start_date = a.start_date)
+    loaded=(
+        "allocation overlaps the allocation at %s from %s already loaded (%s); a prisoner has one "
+        "key worker at a time, so give that allocation its end_date in this file or correct this row"
     ),
-    pairs AS (
-        SELECT f.line, o.line AS other_line, o.prison_code AS other_prison, o.start_date AS other_start,
-               o.end_date AS other_end
-        FROM file_allocations f
-        JOIN (SELECT * FROM file_allocations UNION ALL SELECT * FROM kept) o
-          ON o.prison_number = f.prison_number AND o.line IS DISTINCT FROM f.line
-         AND o.start_date < coalesce(f.end_date, 'infinity')
-         AND f.start_date < coalesce(o.end_date, 'infinity')
-         -- of two rows of the file, the later one is reported
-         AND (o.line IS NULL OR o.start_date < f.start_date
-              OR (o.start_date = f.start_date AND o.line < f.line))
-        WHERE o.line IS NOT NULL OR {_WRITTEN_ROW}
-    )
-    SELECT DISTINCT ON (line) line, 'start_date',
-           CASE WHEN other_line IS NOT NULL THEN format(
-               'allocation overlaps the allocation at %s from %s (line %s); a prisoner has one key worker '
-               'at a time, so end that allocation (end_date) on or before this start_date',
-               other_prison, to_char(other_start, 'YYYY-MM-DD'), other_line)
-           ELSE format(
-               'allocation overlaps the allocation at %s from %s already loaded (%s); a prisoner has one '
-               'key worker at a time, so give that allocation its end_date in this file or correct this row',
-               other_prison, to_char(other_start, 'YYYY-MM-DD'),
-               CASE WHEN other_end IS NULL THEN 'still open'
-                    ELSE 'ending ' || to_char(other_end, 'YYYY-MM-DD') END)
-           END
-    FROM pairs
-    ORDER BY line, other_line NULLS LAST, other_start
-    """,
-    "overlapping allocations",
+    still_open="still open",
+    ended="ending",
+    loaded_where="a.deleted_at IS NULL",
+    written=_WRITTEN_ROW,
+    # an earlier row of the file first, then the loaded allocation that starts first
+    reported_first="other_line NULLS LAST, other_start",
+    name="overlapping allocations",
 )
+
 
 def write_allocations(ctx: LoadContext) -> LoadCounts:
     """Upsert by (prison_number, start_date) among allocations that are not deleted. A row

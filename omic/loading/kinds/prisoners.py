@@ -13,7 +13,7 @@ from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date, Text
 from omic.loading.context import LoadContext
 from omic.loading.kinds.prisons import PRISON_CODE
-from omic.loading.registry import Check, FileKind, register
+from omic.loading.registry import FileKind, register
 from omic.loading.report import LoadCounts
 from omic.loading.upsert import Upsert, cell
 from omic.models import CustodySpell, Prison, Prisoner, Wing
@@ -33,67 +33,29 @@ PRISON = Prison._meta.db_table
 PRISONER = Prisoner._meta.db_table
 PLAN = "omic_load_spell_plan"
 
-OVERLAPPING_SPELLS = Check(
-    f"""
-    WITH file_spells AS (
-        SELECT line, prison_number, prison_code, reception_date, release_date
-        FROM {{rows}}
-        -- a repeated key is reported as a duplicate; its repeats are not spells of their own
-        JOIN (SELECT min(line) AS line FROM {{rows}}
-              GROUP BY prison_number, prison_code, reception_date) first USING (line)
-        WHERE prison_number IS NOT NULL AND prison_code IS NOT NULL AND reception_date IS NOT NULL
-          AND (release_date IS NULL OR release_date > reception_date)
-          -- a row at an unknown prison is reported as such; it cannot replace a loaded spell
-          AND prison_code IN (SELECT code FROM {PRISON})
+OVERLAPPING_SPELLS = checks.no_overlap(
+    what="spell",
+    table=SPELL,
+    key=("prison_number", "prison_code", "reception_date"),
+    period=("reception_date", "release_date"),
+    in_file=(
+        "spell overlaps the spell at %s from %s (line %s); "
+        "a transfer must start on or after the previous release date"
     ),
-    kept AS (
-        SELECT NULL::integer AS line, s.prisoner_id AS prison_number, s.prison_id AS prison_code,
-               s.reception_date, s.release_date
-        FROM {SPELL} s
-        WHERE s.prisoner_id IN (SELECT prison_number FROM file_spells)
-          AND NOT EXISTS (
-              SELECT 1 FROM file_spells f
-              WHERE f.prison_number = s.prisoner_id AND f.prison_code = s.prison_id
-                AND f.reception_date = s.reception_date)
+    loaded=(
+        "spell overlaps the spell at %s from %s already loaded (%s); "
+        "a transfer must start on or after the previous release date, so give that spell "
+        "its release_date in this file or correct this reception_date"
     ),
-    spells AS (SELECT * FROM file_spells UNION ALL SELECT * FROM kept),
-    pairs AS (
-        SELECT f.line, o.line AS other_line, o.prison_code AS other_prison,
-               o.reception_date AS other_reception, o.release_date AS other_release,
-               (o.reception_date < f.reception_date
-                OR (o.reception_date = f.reception_date AND (o.line IS NULL OR o.line < f.line)))
-               AS other_first
-        FROM file_spells f
-        JOIN spells o ON o.prison_number = f.prison_number
-         AND o.line IS DISTINCT FROM f.line
-         -- [a, b) and [c, d) overlap when a < d and c < b (an empty end is open)
-         AND o.reception_date < coalesce(f.release_date, 'infinity')
-         AND f.reception_date < coalesce(o.release_date, 'infinity')
-    )
-    SELECT DISTINCT ON (line) line, 'reception_date',
-           CASE
-           WHEN other_first AND other_line IS NOT NULL THEN format(
-               'spell overlaps the spell at %s from %s (line %s); '
-               'a transfer must start on or after the previous release date',
-               other_prison, to_char(other_reception, 'YYYY-MM-DD'), other_line)
-           WHEN other_first THEN format(
-               'spell overlaps the spell at %s from %s already loaded (%s); '
-               'a transfer must start on or after the previous release date, so give that spell '
-               'its release_date in this file or correct this reception_date',
-               other_prison, to_char(other_reception, 'YYYY-MM-DD'),
-               CASE WHEN other_release IS NULL THEN 'still in custody'
-                    ELSE 'released ' || to_char(other_release, 'YYYY-MM-DD') END)
-           ELSE format(
-               'spell overlaps the spell at %s from %s already loaded; '
-               'this spell needs a release_date on or before %s',
-               other_prison, to_char(other_reception, 'YYYY-MM-DD'), to_char(other_reception, 'YYYY-MM-DD'))
-           END
-    FROM pairs
-    -- of two overlapping rows in the file, the later one is reported
-    WHERE other_first OR other_line IS NULL
-    ORDER BY line, other_first DESC, CASE WHEN other_first THEN other_reception END DESC, other_reception
-    """,
-    "overlapping custody spells",
+    still_open="still in custody",
+    ended="released",
+    loaded_later=(
+        "spell overlaps the spell at %s from %s already loaded; "
+        "this spell needs a release_date on or before %s"
+    ),
+    # a row at an unknown prison is reported as such; it cannot replace a loaded spell
+    rows_where=f"prison_code IN (SELECT code FROM {PRISON})",
+    name="overlapping custody spells",
 )
 
 PRISONER_DETAILS = Upsert(

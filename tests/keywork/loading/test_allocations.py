@@ -1,11 +1,14 @@
 """allocations.csv (keywork/loading/allocations.py): one key worker at a time, Band 3
 only, soft deletes, and a bulk load that breaks a rebuilt constraint."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from keywork.models import KeyWorkerAllocation
 from tests.db import schema
+from tests.factories import KeyWorkerAllocationFactory
 from tests.keywork.loading.files import ALLOCATIONS, load
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,50 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
     assert "the database refused the file" in err and "kw_alloc" in err
     assert KeyWorkerAllocation.objects.count() == 0
     assert schema("keywork_keyworkerallocation") == before
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "A1234BC,S1,LEI,2024-02-01,2024-03-01",
+            "allocations.csv:2: start_date: allocation overlaps the allocation at LEI from 2024-01-01 "
+            "already loaded (still open); a prisoner has one key worker at a time, so give that "
+            "allocation its end_date in this file or correct this row",
+        ),
+        (
+            "B2345CD,S1,LEI,2024-02-01,",
+            "allocations.csv:2: start_date: allocation overlaps the allocation at LEI from 2024-01-01 "
+            "already loaded (ending 2024-03-01); a prisoner has one key worker at a time, so give that "
+            "allocation its end_date in this file or correct this row",
+        ),
+    ],
+    ids=["loaded and open", "loaded and ending"],
+)
+def test_an_allocation_overlapping_a_loaded_one_names_it_and_its_end(estate, tmp_path, row, expected):
+    load(tmp_path, {"allocations.csv": ALLOCATIONS})
+
+    status, _, err = load(
+        tmp_path, {"allocations.csv": f"prison_number,staff_id,prison_code,start_date,end_date\n{row}\n"}
+    )
+
+    assert status == 1
+    assert expected in err.splitlines()
+
+
+def test_a_row_of_a_deleted_allocation_is_skipped_so_overlaps_nothing_loaded(estate, tmp_path):
+    load(tmp_path, {"allocations.csv": ALLOCATIONS})
+    deleted = KeyWorkerAllocation.objects.get(prisoner_id="A1234BC")
+    deleted.deleted_at = timezone.now()
+    deleted.save()
+    KeyWorkerAllocationFactory(
+        prisoner_id="A1234BC", prison_id="LEI", key_worker_id="S1", start_date=dt.date(2023, 12, 1)
+    )
+    # its key is the deleted allocation's: skipped, though it overlaps the open one from 2023-12-01
+    text = "prison_number,staff_id,prison_code,start_date,end_date\nA1234BC,S1,LEI,2024-01-01,\n"
+
+    status, out, err = load(tmp_path, {"allocations.csv": text})
+
+    assert status == 0, err
+    assert "1 skipped" in out
+    assert KeyWorkerAllocation.objects.filter(prisoner_id="A1234BC", deleted_at__isnull=True).count() == 1

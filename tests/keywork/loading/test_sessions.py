@@ -156,3 +156,20 @@ def test_a_bulk_load_that_breaks_a_rebuilt_check_constraint_loads_nothing(estate
     assert "the database refused the file" in err and "session_duration_range" in err
     assert Session.objects.count() == 0
     assert schema("keywork_session") == before
+
+
+def test_an_updated_session_keeps_what_only_the_app_records_and_only_it_is_stamped(estate, tmp_path):
+    """The upsert's insert-only values (source, notes, recorded_at) stay as they were on an
+    update, and updated_at moves for the changed session alone."""
+    load(tmp_path, {"sessions.csv": SESSIONS})
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    Session.objects.update(notes="kept", recorded_at=long_ago, updated_at=long_ago)
+
+    status, out, err = load(tmp_path, {"sessions.csv": SESSIONS.replace(",45,", ",50,")})
+
+    assert status == 0, err
+    assert "0 inserted, 1 updated, 1 unchanged" in out
+    x1, x2 = Session.objects.order_by("session_id")
+    assert (x1.duration_minutes, x1.notes, x1.recorded_at, x1.source) == (50, "kept", long_ago, "extract")
+    assert x1.updated_at > long_ago
+    assert (x2.notes, x2.updated_at) == ("kept", long_ago)
