@@ -35,11 +35,11 @@ def keywork_may_record(user) -> bool:
 
 
 @register.simple_tag
-def keywork_prisoner(prisoner, today) -> dict:
-    """The prisoner's current key worker and last 10 sessions."""
+def keywork_prisoner(prisoner, today, user) -> dict:
+    """The prisoner's current key worker and last 10 sessions, at the prisons the user may see."""
     return {
-        "allocation": prisoner_selectors.current_allocation(prisoner, today),
-        "sessions": prisoner_selectors.recent_sessions(prisoner),
+        "allocation": prisoner_selectors.current_allocation(user, prisoner, today),
+        "sessions": prisoner_selectors.recent_sessions(user, prisoner),
     }
 
 
