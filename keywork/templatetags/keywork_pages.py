@@ -20,6 +20,11 @@ def keywork_prison_weeks(prison):
 
 
 @register.simple_tag
+def keywork_not_held_this_week(prison):
+    return weekly.not_held_this_week(prison)
+
+
+@register.simple_tag
 def keywork_suspensions_in(weeks):
     return weekly.suspensions_in(weeks)
 

@@ -2,6 +2,7 @@
 back link, return), double submits, and the prisoner profile's scope (issue 14, items 4 and 9)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -441,3 +442,30 @@ def test_query_counts_do_not_grow_with_sessions_or_prisoners(
     for page in pages:
         with django_assert_max_num_queries(counts[page]):
             ok(client.get(page))
+
+
+def test_governors_dashboard_counts_sessions_not_held_this_week_by_reason(
+    client, users, estate, django_assert_max_num_queries
+):
+    client.force_login(users["governor"])
+    ok(client.get("/prisons/LEI/"))
+    with CaptureQueriesContext(connection) as before:
+        ok(client.get("/prisons/LEI/"))
+    for reason in ("staff_redeployed", "staff_redeployed", "prisoner_refused"):
+        factories.SessionNotHeldFactory(
+            prisoner=estate["alan"], prison=estate["lei"], date=TODAY, reason=reason
+        )
+    factories.SessionNotHeldFactory(
+        prisoner=estate["alan"], prison=estate["lei"], date=TODAY - dt.timedelta(days=8), reason="other"
+    )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        text = ok(client.get("/prisons/LEI/")).content.decode()
+    start = text.index('id="keywork-not-held-heading"')
+    panel = text[start : text.index("</dl>", start)]
+    rows = dict(re.findall(r'__key">([^<]+)</dt>\s*<dd class="govuk-summary-list__value">(\d+)<', panel))
+    assert rows == {
+        "Prisoner refused": "1",
+        "Prisoner unavailable": "0",
+        "Key worker redeployed to other duties": "2",
+        "Other": "0",  # last week's is not this week's
+    }
