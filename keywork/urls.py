@@ -13,4 +13,8 @@ urlpatterns = [
     path("prisons/<str:code>/planning/", planning.planning_page, name="planning"),
     path("prisons/<str:code>/compliance.csv", compliance.compliance_csv, name="compliance_csv"),
     path("prisoners/<str:prison_number>/sessions/new/", sessions.session_new, name="session_new"),
+    path(
+        "prisoners/<str:prison_number>/sessions/not-held/", sessions.session_not_held, name="session_not_held"
+    ),
+    path("prisoners/<str:prison_number>/sessions/<int:session_id>/", sessions.session_detail, name="session"),
 ]

@@ -9,7 +9,11 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from keywork.models import SessionKind
+from keywork.models import NotHeldReason, SessionKind
+from keywork.services import NOTES_MAX_LENGTH, REASON_MAX_LENGTH
+from keywork.services.sessions import BCST_REFUSAL
+
+NOTES_TOO_LONG = f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer: shorten them."
 
 
 class KeyWorkerChoiceField(forms.ModelChoiceField):
@@ -25,12 +29,51 @@ class SessionDateField(DateInputField):
             raise ValidationError("Date must be a real date, for example 27 3 2025") from None
 
 
+class KindField(forms.ChoiceField):
+    """The kinds of key work session; a BCST is refused with the reason, not "not a choice"."""
+
+    def validate(self, value):
+        if isinstance(value, str) and value.strip().lower() == "bcst":
+            raise ValidationError(BCST_REFUSAL)
+        super().validate(value)
+
+
+def notes_field() -> forms.CharField:
+    return forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        help_text=f"Up to {NOTES_MAX_LENGTH:,} characters",
+        error_messages={"max_length": NOTES_TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def reason_field(label: str, what: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": f"Reason is required: say why {what}.",
+            "max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer: shorten it.",
+        },
+    )
+
+
+KEY_WORKER_NOT_OFFERED = (
+    "Key worker must be one of those listed: choose the trained Band 3 key worker who held the session."
+)
+
+
 class SessionForm(forms.Form):
     key_worker = KeyWorkerChoiceField(
         queryset=None,
         label="Key worker",
         empty_label="Choose the key worker",
-        error_messages={"required": "Choose the key worker who held the session"},
+        error_messages={
+            "required": "Choose the key worker who held the session",
+            "invalid_choice": KEY_WORKER_NOT_OFFERED,
+        },
     )
     date = SessionDateField(label="Date of the session", help_text="For example, 27 3 2025")
     minutes = forms.IntegerField(
@@ -47,15 +90,20 @@ class SessionForm(forms.Form):
             "invalid": "Duration must be a whole number of minutes: enter a number such as 45",
         },
     )
-    kind = forms.ChoiceField(
+    kind = KindField(
         label="Kind of session",
         choices=SessionKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of session"},
+        error_messages={
+            "required": "Choose the kind of session",
+            "invalid_choice": "Kind must be one of those listed: choose the kind of session that was held.",
+        },
     )
-    notes = forms.CharField(
-        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    notes = notes_field()
+    # A one-time token (kept in the user's session by the view): the same form posted twice
+    # is recognised and not saved again.
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    submit_label = "Save session"
 
     def __init__(self, *args, key_workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,5 +120,73 @@ class SessionForm(forms.Form):
             Field.text("minutes", field_width=Fixed.FIVE),
             Field.radios("kind", legend_size=Size.SMALL),
             Field.textarea("notes"),
-            Submit("submit", "Save session"),
+            *self.extra_layout(),
+            Field("form_token"),
+            Submit("submit", self.submit_label),
+        )
+
+    def extra_layout(self) -> list:
+        return []
+
+
+class SessionCorrectionForm(SessionForm):
+    """Correct a session: the same fields, and why."""
+
+    reason = reason_field("Reason for the correction", "the session is being corrected")
+    submit_label = "Save correction"
+
+    def extra_layout(self) -> list:
+        return [Field.text("reason")]
+
+
+class SessionDeleteForm(forms.Form):
+    reason = reason_field("Reason for deleting the session", "the session is being deleted")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="delete", **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("reason"), Submit("submit", "Delete session", css_class="govuk-button--warning")
+        )
+
+
+class SessionNotHeldForm(forms.Form):
+    """A planned session that did not take place (keywork.md, "Sessions that did not happen")."""
+
+    date = SessionDateField(label="Date the session was planned for", help_text="For example, 27 3 2025")
+    reason = forms.ChoiceField(
+        label="Why it did not take place",
+        choices=NotHeldReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose why the session did not take place",
+            "invalid_choice": "Reason must be one of those listed: choose why the session was not held.",
+        },
+    )
+    key_worker = KeyWorkerChoiceField(
+        queryset=None,
+        label="Key worker (optional)",
+        required=False,
+        empty_label="No key worker",
+        error_messages={"invalid_choice": "Key worker must be one of those listed, or none: choose again."},
+    )
+    notes = notes_field()
+
+    def __init__(self, *args, key_workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].queryset = key_workers
+        self.fields["date"].error_messages.update(
+            required="Enter the date the session was planned for", incomplete="Enter the day, month and year"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field("date"),
+            Field.radios("reason", legend_size=Size.SMALL),
+            Field.select("key_worker"),
+            Field.textarea("notes"),
+            Submit("submit", "Save"),
         )

@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from keywork import eligibility, reports, status
-from keywork.models import PrisonerWeek, PrisonWeek
+from keywork.models import NotHeldReason, PrisonerWeek, PrisonWeek, SessionNotHeld
 from keywork.status import SUSPENSION_LABELS, SUSPENSION_REASONS
 from omic import dates
 from omic.dates import WEEK, week_start
@@ -138,3 +138,18 @@ def suspension_reasons_for_week(prison: Prison, day: dt.date) -> list[str]:
     monday = dates.week_start(day)
     staff, benchmark = week_status_inputs(prison, monday)
     return status.suspension_reasons(prison, monday, staff, benchmark)
+
+
+def not_held_this_week(prison: Prison, today: dt.date | None = None) -> dict:
+    """Sessions not held at `prison` this week so far, by reason (keywork.md, "Sessions that
+    did not happen"), read live so a record shows at once: one aggregate query."""
+    today = today or dates.today()
+    monday = week_start(today)
+    counts = SessionNotHeld.objects.filter(
+        prison=prison, date__gte=monday, date__lte=today, deleted_at__isnull=True
+    ).aggregate(**{reason: Count("pk", filter=Q(reason=reason)) for reason in NotHeldReason.values})
+    return {
+        "week_start": monday,
+        "reasons": [(label, counts[value]) for value, label in NotHeldReason.choices],
+        "total": sum(counts.values()),
+    }

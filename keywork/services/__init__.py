@@ -18,6 +18,8 @@ from keywork.services.key_workers import (
 from keywork.services.refusals import REASON_MAX_LENGTH, Errors
 from keywork.services.sessions import (
     CORRECTABLE,
+    NOTES_MAX_LENGTH,
+    AlreadyRecorded,
     correct_session,
     delete_session,
     record_session,
@@ -28,6 +30,8 @@ from keywork.services.weeks import ensure_weeks_computed
 
 __all__ = [
     "CORRECTABLE",
+    "NOTES_MAX_LENGTH",
+    "AlreadyRecorded",
     "KEY_WORKER_LEFT",
     "PRISONER_LEFT",
     "REASON_MAX_LENGTH",

@@ -27,6 +27,32 @@ from omic import audit, dates
 from omic.models import Prison, Prisoner, StaffMember, User
 
 CORRECTABLE = frozenset({"prisoner", "key_worker", "date", "minutes", "kind", "notes"})
+NOTES_MAX_LENGTH = 2000
+# A second identical session within this long is a double submit (a tablet tapped twice, a
+# page reloaded), not a second session: it is not saved again.
+DUPLICATE_WINDOW = dt.timedelta(minutes=5)
+BCST_REFUSAL = (
+    "Kind cannot be BCST: the Basic Custody Screening Tool belongs to the Band 4 job description, "
+    "and Band 3 key workers must not complete it. Choose the kind of key work session that was held."
+)
+
+
+class AlreadyRecorded(Exception):
+    """The same session (prisoner, key worker, date, minutes and kind) was recorded moments
+    ago: `session` is the one already saved."""
+
+    def __init__(self, session: Session):
+        super().__init__(f"Session {session.pk} was already recorded")
+        self.session = session
+
+
+def notes_problems(notes: Any) -> list[str]:
+    if notes and len(notes) > NOTES_MAX_LENGTH:
+        return [
+            f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer: shorten them "
+            f"(they are {len(notes):,} characters now)."
+        ]
+    return []
 
 
 def _session_errors(
@@ -38,8 +64,10 @@ def _session_errors(
     minutes: Any,
     kind: Any,
     today: dt.date,
+    notes: Any = "",
 ) -> refusals.Errors:
     errors: refusals.Errors = {}
+    refusals.add(errors, "notes", *notes_problems(notes))
     date_given = refusals.is_date(date)
     refusals.check_not_future(errors, "date", "Date", date, today, "the session took place")
     if prisoner is None:
@@ -72,8 +100,7 @@ def _session_errors(
         refusals.add(
             errors,
             "kind",
-            "Kind cannot be BCST: the BCST is Band 4 work and Band 3 key workers must not complete it. "
-            "Choose the kind of key work session that was held.",
+            BCST_REFUSAL,
         )
     elif kind not in SessionKind.values:
         choices = ", ".join(refusals.lower_first(label) for label in SessionKind.labels)
@@ -129,8 +156,17 @@ def record_session(
                 minutes=minutes,
                 kind=kind,
                 today=today,
+                notes=notes,
             )
         )
+        # Lock the prisoner so that two submits of the same session arriving together are
+        # checked one after the other, and the second finds the first.
+        Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
+        duplicate = recent_duplicate(
+            prisoner=prisoner, prison=prison, key_worker=key_worker, date=date, minutes=minutes, kind=kind
+        )
+        if duplicate is not None:
+            raise AlreadyRecorded(duplicate)
         session = Session.objects.create(
             source=Source.APP,
             prisoner=prisoner,
@@ -153,6 +189,27 @@ def record_session(
         )
         recompute.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[prisoner.pk])
     return session
+
+
+def recent_duplicate(
+    *, prisoner: Prisoner, prison: Prison, key_worker: StaffMember, date: dt.date, minutes: int, kind: str
+) -> Session | None:
+    """The same session recorded in the app within DUPLICATE_WINDOW, if any (not deleted)."""
+    return (
+        Session.objects.filter(
+            prisoner=prisoner,
+            prison=prison,
+            key_worker=key_worker,
+            date=date,
+            duration_minutes=minutes,
+            kind=kind,
+            source=Source.APP,
+            deleted_at__isnull=True,
+            recorded_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-recorded_at")
+        .first()
+    )
 
 
 def session_week_warning(prison: Prison, date: dt.date) -> list[str]:
@@ -201,6 +258,7 @@ def correct_session(
             minutes=new["minutes"],
             kind=new["kind"],
             today=today,
+            notes=new["notes"],
         ).items():
             refusals.add(errors, field, *messages)
         refusals.raise_if_any(errors)
@@ -292,6 +350,7 @@ def record_session_not_held(
                 f"Key worker {key_worker.staff_id} is not on the staff of {prison.pk}. "
                 "Choose a key worker at this prison, or leave it empty.",
             )
+        refusals.add(errors, "notes", *notes_problems(notes))
         refusals.raise_if_any(errors)
         not_held = SessionNotHeld.objects.create(
             prisoner=prisoner,

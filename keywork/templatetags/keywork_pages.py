@@ -21,6 +21,11 @@ def keywork_prison_weeks(prison):
 
 
 @register.simple_tag
+def keywork_not_held_this_week(prison):
+    return weekly.not_held_this_week(prison)
+
+
+@register.simple_tag
 def keywork_suspensions_in(weeks):
     return weekly.suspensions_in(weeks)
 
@@ -36,11 +41,11 @@ def keywork_may_record(user) -> bool:
 
 
 @register.simple_tag
-def keywork_prisoner(prisoner, today) -> dict:
-    """The prisoner's current key worker and last 10 sessions."""
+def keywork_prisoner(prisoner, today, user) -> dict:
+    """The prisoner's current key worker and last 10 sessions, at the prisons the user may see."""
     return {
-        "allocation": prisoner_selectors.current_allocation(prisoner, today),
-        "sessions": prisoner_selectors.recent_sessions(prisoner),
+        "allocation": prisoner_selectors.current_allocation(user, prisoner, today),
+        "sessions": prisoner_selectors.recent_sessions(user, prisoner),
     }
 
 

@@ -24,8 +24,8 @@ MONDAY = dt.date(2025, 3, 3)
 TODAY = dt.date(2025, 3, 12)  # a Wednesday of the following week
 
 BCST_MESSAGE = (
-    "Kind cannot be BCST: the BCST is Band 4 work and Band 3 key workers must not complete it. "
-    "Choose the kind of key work session that was held."
+    "Kind cannot be BCST: the Basic Custody Screening Tool belongs to the Band 4 job description, "
+    "and Band 3 key workers must not complete it. Choose the kind of key work session that was held."
 )
 FUTURE_MESSAGE = "Date cannot be in the future: enter 12 March 2025 or an earlier date."
 KIND_MESSAGE = (

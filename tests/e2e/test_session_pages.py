@@ -1,0 +1,121 @@
+"""A wing manager's key work sessions in the browser, at a desktop and a tablet width: log one
+from the behind list and land back on the wing, correct it, a repeat is not saved again, delete
+a duplicate, record a session not held."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from keywork.models import Session, SessionNotHeld
+from omic import dates
+from tests import factories
+from tests.e2e.test_admin_pages import at_width, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TODAY = dates.today()
+YESTERDAY = TODAY - dt.timedelta(days=1)
+LONG_AGO = TODAY - dt.timedelta(days=400)
+WIDTHS = [1280, 768]
+
+
+@pytest.fixture
+def wing(transactional_db):
+    leeds = factories.PrisonFactory(code="LEI", name="HMP Leeds", key_work_start_date=dt.date(2019, 3, 4))
+    wing_a = factories.WingFactory(prison=leeds, code="A", name="A wing")
+    factories.BenchmarkFactory(prison=leeds, effective_from=LONG_AGO, band3_benchmark_fte=Decimal("1.00"))
+    kim = factories.StaffMemberFactory(staff_id="LEI001", prison=leeds, first_name="Kim", last_name="Worker")
+    alan = factories.in_custody(
+        leeds, "A1111AA", wing_a, received=LONG_AGO, first_name="Alan", last_name="Behind"
+    )
+    factories.KeyWorkerAllocationFactory(prisoner=alan, prison=leeds, key_worker=kim, start_date=LONG_AGO)
+    # Yesterday's session, recorded twice (the second is the duplicate to delete).
+    for _ in range(2):
+        factories.SessionFactory(
+            prisoner=alan, prison=leeds, key_worker=kim, date=YESTERDAY, duration_minutes=20, kind="other"
+        )
+    manager = factories.UserFactory(
+        username="wendy", role="wing_manager", first_name="Wendy", last_name="Hale"
+    )
+    manager.wings.set([wing_a])
+    return alan
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
+    chromium_browser, live_server, wing, width, screenshot, assert_accessible
+):
+    context, page = at_width(chromium_browser, live_server, width)
+    sign_in(page, "wendy")
+    page.goto("/prisons/LEI/wings/A/")
+    page.get_by_role("link", name="Log a session with Alan Behind").click()
+    page.wait_for_load_state("networkidle")
+    # Quick on a tablet: the allocated key worker and today are already filled in.
+    expect(page.get_by_label("Key worker")).to_have_value("LEI001")
+    expect(page.get_by_label("Day")).to_have_value(str(TODAY.day))
+    back = page.get_by_role("link", name="Back", exact=True)
+    expect(back).to_have_attribute("href", "/prisons/LEI/wings/A/")
+    screenshot(page, f"session-form-{width}")
+    assert_accessible(page)
+    page.get_by_label("Duration in minutes").fill("45")
+    page.get_by_label("Structured interview").check()
+    page.get_by_role("button", name="Save session").click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.url.endswith("/prisons/LEI/wings/A/")
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("with Alan Behind saved")
+    expect(banner).to_be_in_viewport()
+    screenshot(page, f"session-saved-on-wing-{width}")
+    assert_accessible(page)
+
+    # Open it from the profile and correct it.
+    page.goto("/prisoners/A1111AA/")
+    page.get_by_role("link", name=f"View the session on {TODAY:%-d %B %Y}").click()
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+    page.get_by_label("Duration in minutes").fill("50")
+    page.get_by_label("Reason for the correction").fill("It ran longer than I typed")
+    page.get_by_role("button", name="Save correction").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("Session corrected.")
+    today_session = Session.objects.get(prisoner=wing, date=TODAY)
+    assert today_session.duration_minutes == 50
+
+    # The same session again, moments later: not saved again, with a link to the one saved.
+    page.goto("/prisoners/A1111AA/sessions/new/")
+    page.get_by_label("Duration in minutes").fill("50")
+    page.get_by_label("Structured interview").check()
+    page.get_by_role("button", name="Save session").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("This session was already recorded")
+    expect(page.get_by_role("link", name="View the session")).to_have_attribute(
+        "href", f"/prisoners/A1111AA/sessions/{today_session.pk}/"
+    )
+    screenshot(page, f"session-already-recorded-{width}")
+    assert_accessible(page)
+    assert Session.objects.filter(prisoner=wing, date=TODAY).count() == 1
+
+    # Delete yesterday's duplicate.
+    page.goto("/prisoners/A1111AA/")
+    page.get_by_role("link", name=f"View the session on {YESTERDAY:%-d %B %Y}").first.click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Reason for deleting the session").fill("Recorded twice")
+    page.get_by_role("button", name="Delete session").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("deleted")
+    assert Session.objects.filter(prisoner=wing, date=YESTERDAY, deleted_at__isnull=True).count() == 1
+
+    # A session that did not take place: the key worker was redeployed.
+    page.get_by_role("link", name="Record a session not held").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Key worker redeployed to other duties").check()
+    screenshot(page, f"session-not-held-{width}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("key worker redeployed to other duties")
+    assert SessionNotHeld.objects.get(prisoner=wing).reason == "staff_redeployed"
+    context.close()
