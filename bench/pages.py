@@ -92,7 +92,7 @@ def measure_pages() -> list[tuple[str, str]]:
             median, p95 = timed(lambda url=url: client.get(url))
             rows.append(
                 (
-                    f"{page}, {label} prison ({code}, {size:,} in custody): server time of {REQUESTS} requests",
+                    f"{page}, {label} prison ({code}, {size:,} in custody), {REQUESTS} requests",
                     f"median {median:.0f} ms, 95th percentile {p95:.0f} ms",
                 )
             )

@@ -170,7 +170,9 @@ def fetch_caseload_to_move(prison: Prison, on: dt.date, staff_id: str) -> list[W
         .values_list("prisoner_id", "reception_date", "wing_id", "previous_staff_id")
     )
     return [
-        WaitingPrisoner(prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev)
+        WaitingPrisoner(
+            prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev
+        )
         for number, received, wing_id, prev in rows
     ]
 

@@ -46,9 +46,9 @@ def key_work_weeks_status(sender, mondays, **kwargs):
         )
     )
     benchmarks = list(
-        Benchmark.objects.filter(prison=sender).order_by("effective_from").values_list(
-            "effective_from", "band3_benchmark_fte"
-        )
+        Benchmark.objects.filter(prison=sender)
+        .order_by("effective_from")
+        .values_list("effective_from", "band3_benchmark_fte")
     )
     answer = {}
     for monday in mondays:

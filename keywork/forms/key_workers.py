@@ -54,7 +54,8 @@ class AllocationKeyWorkerField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: StaffMember) -> str:
         wing = f", {obj.wing.name}" if obj.wing_id else ""
-        return f"{obj.first_name} {obj.last_name} ({obj.staff_id}{wing}) – caseload {obj.caseload} of {obj.capacity}"
+        name = f"{obj.first_name} {obj.last_name}".strip() or obj.staff_id
+        return f"{name} ({obj.staff_id}{wing}) – caseload {obj.caseload} of {obj.capacity}"
 
 
 def _helper(*layout) -> FormHelper:

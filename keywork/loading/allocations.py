@@ -75,6 +75,7 @@ OVERLAPPING_ALLOCATIONS = Check(
     "overlapping allocations",
 )
 
+
 def write_allocations(ctx: LoadContext) -> LoadCounts:
     """Upsert by (prison_number, start_date) among allocations that are not deleted. A row
     whose key matches only a deleted allocation is skipped. The exclusion constraint is

@@ -10,134 +10,424 @@ import omic.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('omic', '0001_initial'),
+        ("omic", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PrisonWeek',
+            name="PrisonWeek",
             fields=[
-                ('pk', models.CompositePrimaryKey('prison', 'week_start', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('week_start', models.DateField()),
-                ('key_work_enabled', models.BooleanField()),
-                ('suspension_reasons', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=30), default=list, size=None)),
-                ('band3_in_post', models.IntegerField()),
-                ('band3_in_post_fte', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('band3_untrained', models.IntegerField()),
-                ('band3_benchmark_fte', models.DecimalField(decimal_places=2, max_digits=8, null=True)),
-                ('prisoners', models.IntegerField()),
-                ('custody_days', models.IntegerField()),
-                ('entitled_sevenths', models.BigIntegerField()),
-                ('delivered_minutes', models.BigIntegerField()),
-                ('sessions', models.IntegerField()),
-                ('prisoners_seen', models.IntegerField()),
-                ('prisoners_met_entitlement', models.IntegerField()),
-                ('prisoners_at_week_end', models.IntegerField()),
-                ('prisoners_with_key_worker', models.IntegerField()),
-                ('not_held_prisoner_refused', models.IntegerField(default=0)),
-                ('not_held_prisoner_unavailable', models.IntegerField(default=0)),
-                ('not_held_staff_redeployed', models.IntegerField(default=0)),
-                ('not_held_other', models.IntegerField(default=0)),
-                ('computed_at', models.DateTimeField()),
-                ('prison', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='omic.prison')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "prison", "week_start", blank=True, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("week_start", models.DateField()),
+                ("key_work_enabled", models.BooleanField()),
+                (
+                    "suspension_reasons",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=30), default=list, size=None
+                    ),
+                ),
+                ("band3_in_post", models.IntegerField()),
+                ("band3_in_post_fte", models.DecimalField(decimal_places=2, max_digits=9)),
+                ("band3_untrained", models.IntegerField()),
+                ("band3_benchmark_fte", models.DecimalField(decimal_places=2, max_digits=8, null=True)),
+                ("prisoners", models.IntegerField()),
+                ("custody_days", models.IntegerField()),
+                ("entitled_sevenths", models.BigIntegerField()),
+                ("delivered_minutes", models.BigIntegerField()),
+                ("sessions", models.IntegerField()),
+                ("prisoners_seen", models.IntegerField()),
+                ("prisoners_met_entitlement", models.IntegerField()),
+                ("prisoners_at_week_end", models.IntegerField()),
+                ("prisoners_with_key_worker", models.IntegerField()),
+                ("not_held_prisoner_refused", models.IntegerField(default=0)),
+                ("not_held_prisoner_unavailable", models.IntegerField(default=0)),
+                ("not_held_staff_redeployed", models.IntegerField(default=0)),
+                ("not_held_other", models.IntegerField(default=0)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="omic.prison",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'keywork_prison_week',
-                'ordering': ['prison_id', 'week_start'],
+                "db_table": "keywork_prison_week",
+                "ordering": ["prison_id", "week_start"],
             },
         ),
         migrations.CreateModel(
-            name='KeyWorkerAllocation',
+            name="KeyWorkerAllocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('extract', 'Extract'), ('app', 'App')], default='app', max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('end_reason', models.CharField(blank=True, max_length=200)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_reason', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('key_worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_worker_allocations', to='omic.staffmember')),
-                ('prison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_worker_allocations', to='omic.prison')),
-                ('prisoner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_worker_allocations', to='omic.prisoner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("extract", "Extract"), ("app", "App")], default="app", max_length=10
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("end_reason", models.CharField(blank=True, max_length=200)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "key_worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_worker_allocations",
+                        to="omic.staffmember",
+                    ),
+                ),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_worker_allocations",
+                        to="omic.prison",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_worker_allocations",
+                        to="omic.prisoner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['prisoner_id', 'start_date'],
-                'indexes': [models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['prison', 'key_worker'], name='kw_alloc_prison_worker'), models.Index(fields=['key_worker', 'start_date'], name='kw_alloc_worker_start')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='kw_alloc_end_after_start'), models.CheckConstraint(condition=models.Q(('source__in', ['extract', 'app'])), name='kw_alloc_source_valid'), models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('prisoner', 'start_date'), name='kw_alloc_natural_key'), models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('end_date__isnull', True)), fields=('prisoner',), name='kw_alloc_one_active_per_prisoner'), django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('deleted_at__isnull', True)), expressions=[('prisoner', '='), (omic.models.DateRange('start_date', 'end_date'), '&&')], name='kw_alloc_no_overlap')],
+                "ordering": ["prisoner_id", "start_date"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=["prison", "key_worker"],
+                        name="kw_alloc_prison_worker",
+                    ),
+                    models.Index(fields=["key_worker", "start_date"], name="kw_alloc_worker_start"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gt", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="kw_alloc_end_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("source__in", ["extract", "app"])), name="kw_alloc_source_valid"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        fields=("prisoner", "start_date"),
+                        name="kw_alloc_natural_key",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("deleted_at__isnull", True), ("end_date__isnull", True)),
+                        fields=("prisoner",),
+                        name="kw_alloc_one_active_per_prisoner",
+                    ),
+                    django.contrib.postgres.constraints.ExclusionConstraint(
+                        condition=models.Q(("deleted_at__isnull", True)),
+                        expressions=[
+                            ("prisoner", "="),
+                            (omic.models.DateRange("start_date", "end_date"), "&&"),
+                        ],
+                        name="kw_alloc_no_overlap",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PrisonerWeek',
+            name="PrisonerWeek",
             fields=[
-                ('pk', models.CompositePrimaryKey('prison', 'week_start', 'prisoner', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('week_start', models.DateField()),
-                ('custody_days', models.SmallIntegerField()),
-                ('entitled_sevenths', models.IntegerField()),
-                ('delivered_minutes', models.IntegerField()),
-                ('sessions', models.SmallIntegerField()),
-                ('key_worker', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='omic.staffmember')),
-                ('prison', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='omic.prison')),
-                ('prisoner', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='omic.prisoner')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "prison",
+                        "week_start",
+                        "prisoner",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("week_start", models.DateField()),
+                ("custody_days", models.SmallIntegerField()),
+                ("entitled_sevenths", models.IntegerField()),
+                ("delivered_minutes", models.IntegerField()),
+                ("sessions", models.SmallIntegerField()),
+                (
+                    "key_worker",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="omic.staffmember",
+                    ),
+                ),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="omic.prison",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="omic.prisoner",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'keywork_prisoner_week',
-                'ordering': ['prison_id', 'week_start', 'prisoner_id'],
-                'indexes': [models.Index(fields=['prisoner', 'week_start'], name='prisoner_week_by_prisoner')],
+                "db_table": "keywork_prisoner_week",
+                "ordering": ["prison_id", "week_start", "prisoner_id"],
+                "indexes": [
+                    models.Index(fields=["prisoner", "week_start"], name="prisoner_week_by_prisoner")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('extract', 'Extract'), ('app', 'App')], default='app', max_length=10)),
-                ('session_id', models.CharField(blank=True, max_length=40, null=True)),
-                ('date', models.DateField()),
-                ('duration_minutes', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('structured_interview', 'Structured interview'), ('acct_review', 'ACCT review'), ('family_visit', 'Meeting family at a visit'), ('activity_conversation', 'Conversation during an activity'), ('other', 'Other')], max_length=30)),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_reason', models.CharField(blank=True, max_length=200)),
-                ('allocated_key_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='omic.staffmember')),
-                ('key_worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_work_sessions', to='omic.staffmember')),
-                ('prison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_work_sessions', to='omic.prison')),
-                ('prisoner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_work_sessions', to='omic.prisoner')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("extract", "Extract"), ("app", "App")], default="app", max_length=10
+                    ),
+                ),
+                ("session_id", models.CharField(blank=True, max_length=40, null=True)),
+                ("date", models.DateField()),
+                ("duration_minutes", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("structured_interview", "Structured interview"),
+                            ("acct_review", "ACCT review"),
+                            ("family_visit", "Meeting family at a visit"),
+                            ("activity_conversation", "Conversation during an activity"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "allocated_key_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="omic.staffmember",
+                    ),
+                ),
+                (
+                    "key_worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_work_sessions",
+                        to="omic.staffmember",
+                    ),
+                ),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_work_sessions",
+                        to="omic.prison",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_work_sessions",
+                        to="omic.prisoner",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
-                'indexes': [models.Index(fields=['prison', 'date'], name='session_prison_date'), models.Index(fields=['prisoner', 'date'], name='session_prisoner_date')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 240)), name='session_duration_range'), models.CheckConstraint(condition=models.Q(('kind__in', ['structured_interview', 'acct_review', 'family_visit', 'activity_conversation', 'other'])), name='session_kind_valid'), models.CheckConstraint(condition=models.Q(('source__in', ['extract', 'app'])), name='session_source_valid'), models.CheckConstraint(condition=models.Q(models.Q(('session_id__isnull', False), ('source', 'extract')), models.Q(('session_id__isnull', True), ('source', 'app')), _connector='OR'), name='session_id_only_from_extract'), models.UniqueConstraint(fields=('session_id',), name='session_id_unique')],
+                "ordering": ["-date", "-id"],
+                "indexes": [
+                    models.Index(fields=["prison", "date"], name="session_prison_date"),
+                    models.Index(fields=["prisoner", "date"], name="session_prisoner_date"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 240)),
+                        name="session_duration_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "structured_interview",
+                                    "acct_review",
+                                    "family_visit",
+                                    "activity_conversation",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="session_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("source__in", ["extract", "app"])), name="session_source_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("session_id__isnull", False), ("source", "extract")),
+                            models.Q(("session_id__isnull", True), ("source", "app")),
+                            _connector="OR",
+                        ),
+                        name="session_id_only_from_extract",
+                    ),
+                    models.UniqueConstraint(fields=("session_id",), name="session_id_unique"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SessionNotHeld',
+            name="SessionNotHeld",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('reason', models.CharField(choices=[('prisoner_refused', 'Prisoner refused'), ('prisoner_unavailable', 'Prisoner unavailable'), ('staff_redeployed', 'Key worker redeployed to other duties'), ('other', 'Other')], max_length=30)),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_reason', models.CharField(blank=True, max_length=200)),
-                ('key_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='omic.staffmember')),
-                ('prison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_work_sessions_not_held', to='omic.prison')),
-                ('prisoner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_work_sessions_not_held', to='omic.prisoner')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("prisoner_refused", "Prisoner refused"),
+                            ("prisoner_unavailable", "Prisoner unavailable"),
+                            ("staff_redeployed", "Key worker redeployed to other duties"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "key_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="omic.staffmember",
+                    ),
+                ),
+                (
+                    "prison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_work_sessions_not_held",
+                        to="omic.prison",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_work_sessions_not_held",
+                        to="omic.prisoner",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
-                'indexes': [models.Index(fields=['prison', 'date'], name='not_held_prison_date')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason__in', ['prisoner_refused', 'prisoner_unavailable', 'staff_redeployed', 'other'])), name='not_held_reason_valid')],
+                "ordering": ["-date", "-id"],
+                "indexes": [models.Index(fields=["prison", "date"], name="not_held_prison_date")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reason__in",
+                                ["prisoner_refused", "prisoner_unavailable", "staff_redeployed", "other"],
+                            )
+                        ),
+                        name="not_held_reason_valid",
+                    )
+                ],
             },
         ),
     ]

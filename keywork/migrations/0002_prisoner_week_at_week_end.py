@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('keywork', '0001_initial'),
+        ("keywork", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='prisonerweek',
-            name='at_week_end',
+            model_name="prisonerweek",
+            name="at_week_end",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -9,49 +9,88 @@ import omic.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('keywork', '0002_prisoner_week_at_week_end'),
-        ('omic', '0002_lean_indexes'),
+        ("keywork", "0002_prisoner_week_at_week_end"),
+        ("omic", "0002_lean_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='keyworkerallocation',
-            name='kw_alloc_no_overlap',
+            model_name="keyworkerallocation",
+            name="kw_alloc_no_overlap",
         ),
         migrations.AlterField(
-            model_name='session',
-            name='allocated_key_worker',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='omic.staffmember'),
+            model_name="session",
+            name="allocated_key_worker",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="omic.staffmember",
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='key_worker',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='key_work_sessions', to='omic.staffmember'),
+            model_name="session",
+            name="key_worker",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="key_work_sessions",
+                to="omic.staffmember",
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='prison',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='key_work_sessions', to='omic.prison'),
+            model_name="session",
+            name="prison",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="key_work_sessions",
+                to="omic.prison",
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='prisoner',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='key_work_sessions', to='omic.prisoner'),
+            model_name="session",
+            name="prisoner",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="key_work_sessions",
+                to="omic.prisoner",
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="session",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(condition=models.Q(('recorded_by__isnull', False)), fields=['recorded_by'], name='session_recorded_by'),
+            model_name="session",
+            index=models.Index(
+                condition=models.Q(("recorded_by__isnull", False)),
+                fields=["recorded_by"],
+                name="session_recorded_by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyworkerallocation',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('deleted_at__isnull', True)), expressions=[(omic.models.PrisonNumberKey('prisoner'), '='), (omic.models.DateRange('start_date', 'end_date'), '&&')], name='kw_alloc_no_overlap'),
+            model_name="keyworkerallocation",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                expressions=[
+                    (omic.models.PrisonNumberKey("prisoner"), "="),
+                    (omic.models.DateRange("start_date", "end_date"), "&&"),
+                ],
+                name="kw_alloc_no_overlap",
+            ),
         ),
     ]

@@ -6,16 +6,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('keywork', '0004_partition_prisoner_week'),
-        ('omic', '0002_lean_indexes'),
+        ("keywork", "0004_partition_prisoner_week"),
+        ("omic", "0002_lean_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='session',
-            index=django.contrib.postgres.indexes.BrinIndex(fields=['date'], name='session_date_brin'),
+            model_name="session",
+            index=django.contrib.postgres.indexes.BrinIndex(fields=["date"], name="session_date_brin"),
         ),
     ]

@@ -133,9 +133,7 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
     ]
 
     # Those with no key worker at all first, then longest waiting first, as auto-allocation places them.
-    needing.sort(
-        key=lambda row: (row.reason != NO_KEY_WORKER, row.in_custody_since or on, row.prison_number)
-    )
+    needing.sort(key=lambda row: (row.reason != NO_KEY_WORKER, row.in_custody_since or on, row.prison_number))
     moving: dict[str, MovingAway] = {}
     for row in needing:
         if row.key_worker_id:
@@ -159,7 +157,9 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
     )
 
 
-def _proposal_rows(proposals: list[auto_allocation.Proposal], prisoner_names: dict[str, str]) -> list[ProposalRow]:
+def _proposal_rows(
+    proposals: list[auto_allocation.Proposal], prisoner_names: dict[str, str]
+) -> list[ProposalRow]:
     staff_ids = {p.staff_id for p in proposals if p.placed}
     key_worker_names = {
         staff_id: _full_name(first, last, staff_id)

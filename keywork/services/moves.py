@@ -58,7 +58,9 @@ def move_caseload(
         numbers = sorted(current.values_list("prisoner_id", flat=True))
         list(Prisoner.objects.select_for_update().filter(pk__in=numbers).order_by("pk").values_list("pk"))
         staff_ids = sorted({staff_id, *(s for _, s in reviewed)})
-        list(StaffMember.objects.select_for_update().filter(pk__in=staff_ids).order_by("pk").values_list("pk"))
+        list(
+            StaffMember.objects.select_for_update().filter(pk__in=staff_ids).order_by("pk").values_list("pk")
+        )
         why = moving_away_reason(prison, on, staff_id)
         if why is None:
             raise ValidationError(
@@ -75,7 +77,8 @@ def move_caseload(
             raise ValidationError(
                 {
                     NON_FIELD_ERRORS: [
-                        "The proposal has changed since you reviewed it (a caseload or a key worker changed): "
+                        "The proposal has changed since you reviewed it (a caseload or a key worker "
+                        "changed): "
                         "nothing was moved. Review the new proposal and confirm it."
                     ]
                 }

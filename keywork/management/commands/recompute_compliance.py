@@ -34,9 +34,7 @@ class Command(BaseCommand):
             start = spells.aggregate(first=Min("reception_date"))["first"] or end
         if end < start:
             raise CommandError("--to is before --from")
-        self.stderr.write(
-            f"Recomputing weeks {dates.week_start(start)} to {dates.week_start(end)}…"
-        )
+        self.stderr.write(f"Recomputing weeks {dates.week_start(start)} to {dates.week_start(end)}…")
         result = compliance.recompute(week_from=start, week_to=end, prison_ids=[prison] if prison else None)
         self.stdout.write(
             f"Wrote {result.prison_weeks} prison-weeks and {result.prisoner_weeks} prisoner-weeks "
