@@ -56,6 +56,9 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="12 prisons, 8,500 prisoners (a quick check)")
     parser.add_argument("--end", default="2026-11-22")
     parser.add_argument("--no-load", action="store_true", help="reuse the estate already loaded")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="only the pages' server times, on the estate already loaded"
+    )
     parser.add_argument("--fresh-on-dashboard", type=int, metavar="SESSION_ID", help=argparse.SUPPRESS)
     parser.add_argument("--load-with-worker", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--expect", help=argparse.SUPPRESS)
@@ -71,6 +74,14 @@ def main() -> None:
 
         django.setup()
         load_with_worker(Path(args.load_with_worker), json.loads(args.expect))
+        return
+    if args.pages_only:
+        import django
+
+        django.setup()
+        from bench.pages import measure_pages
+
+        print_table("pages", measure_pages())
         return
     prisons, prisoners, weeks = (12, 8500, 52) if args.small else (120, 85000, 52)
     ensure_database(os.environ["DATABASE_URL"])
@@ -196,7 +207,14 @@ def main() -> None:
         )
     )
 
-    print(f"\n| {prisons} prisons, {prisoners:,} prisoners, {weeks} weeks | time |")
+    from bench.pages import measure_pages
+
+    rows.extend(measure_pages())
+    print_table(f"{prisons} prisons, {prisoners:,} prisoners, {weeks} weeks", rows)
+
+
+def print_table(title: str, rows: list[tuple[str, str]]) -> None:
+    print(f"\n| {title} | time |")
     print("|---|---|")
     for label, value in rows:
         print(f"| {label} | {value} |")

@@ -95,14 +95,19 @@ def _choose(
     return min(pool, key=lambda k: (Fraction(caseload[k.staff_id], k.capacity), k.staff_id)), reason
 
 
-def fetch_inputs(prison: Prison, on: dt.date) -> tuple[list[WaitingPrisoner], list[KeyWorkerLoad]]:
-    """The rows `propose` needs for `prison` on `on`, in two queries whatever the prison's size."""
+def fetch_inputs(
+    prison: Prison, on: dt.date, *, prisoners: bool = True
+) -> tuple[list[WaitingPrisoner], list[KeyWorkerLoad]]:
+    """The rows `propose` needs for `prison` on `on`, in two queries whatever the prison's size
+    (one without the waiting prisoners)."""
     key_workers = [
         KeyWorkerLoad(staff_id=staff_id, wing_id=wing_id, capacity=capacity, caseload=caseload)
         for staff_id, wing_id, capacity, caseload in eligibility.available_key_workers(prison, on)
         .order_by()
         .values_list("staff_id", "wing_id", "capacity", "caseload")
     ]
+    if not prisoners:
+        return [], key_workers
     # A prisoner with an allocation covering the day, or starting later, already has a key worker.
     has_key_worker = KeyWorkerAllocation.objects.filter(
         eligibility.allocation_current_or_later_q(on), prisoner=OuterRef("prisoner")
@@ -132,6 +137,51 @@ def fetch_inputs(prison: Prison, on: dt.date) -> tuple[list[WaitingPrisoner], li
         for number, received, wing_id, prev in spells
     ]
     return prisoners, key_workers
+
+
+def fetch_caseload_to_move(prison: Prison, on: dt.date, staff_id: str) -> list[WaitingPrisoner]:
+    """The prisoners in custody at `prison` on `on` whose allocation active that day is with
+    `staff_id`, as `propose` takes them (the key worker moving them away is not among the
+    available ones, so it never proposes them back): one query."""
+    spell_here = CustodySpell.objects.filter(
+        dates.in_custody_on(on), prison=prison, prisoner=OuterRef("prisoner")
+    )
+    previous = (
+        KeyWorkerAllocation.objects.filter(
+            prison=prison,
+            prisoner=OuterRef("prisoner"),
+            deleted_at__isnull=True,
+            end_date__isnull=False,
+            end_date__lte=on,
+        )
+        .order_by("-end_date")
+        .values("key_worker_id")[:1]
+    )
+    rows = (
+        KeyWorkerAllocation.objects.filter(
+            eligibility.allocation_active_q(on), Exists(spell_here), prison=prison, key_worker_id=staff_id
+        )
+        .annotate(
+            reception_date=Subquery(spell_here.values("reception_date")[:1]),
+            wing_id=Subquery(spell_here.values("wing_id")[:1]),
+            previous_staff_id=Subquery(previous),
+        )
+        .order_by()
+        .values_list("prisoner_id", "reception_date", "wing_id", "previous_staff_id")
+    )
+    return [
+        WaitingPrisoner(
+            prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev
+        )
+        for number, received, wing_id, prev in rows
+    ]
+
+
+def propose_moves(*, prison: Prison, on: dt.date, staff_id: str) -> list[Proposal]:
+    """Key workers, by the same rule, for every prisoner of `staff_id` (one who can no longer do
+    the job), sorted by prison number: two queries."""
+    _, key_workers = fetch_inputs(prison, on, prisoners=False)
+    return propose(fetch_caseload_to_move(prison, on, staff_id), key_workers)
 
 
 def propose_allocations(*, prison: Prison, on: dt.date) -> list[Proposal]:

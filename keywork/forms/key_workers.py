@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from keywork import auto_allocation
 from keywork.auto_allocation import Proposal
 from keywork.selectors import allocate as allocate_selectors
-from keywork.selectors import caseloads
 from keywork.services.refusals import REASON_MAX_LENGTH
 from omic.models import Prison, StaffMember
 
@@ -36,21 +35,27 @@ class PrisonNumberField(forms.CharField):
             raise ValidationError("Enter a prison number in the right format, like A1234BC")
 
 
+class EligibleKeyWorkers(forms.models.ModelChoiceIterator):
+    """Only the key workers who may take another prisoner are offered (full, unavailable,
+    untrained ones are not); the field still accepts any key worker here, so that one who filled
+    up or became unavailable since the page was shown gets the service's refusal saying why."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.filter(eligible=True):
+            yield self.choice(obj)
+
+
 class AllocationKeyWorkerField(forms.ModelChoiceField):
-    """Each key worker with their caseload, and why they cannot take a prisoner if they cannot."""
+    """Each key worker offered with their caseload against capacity."""
+
+    iterator = EligibleKeyWorkers
 
     def label_from_instance(self, obj: StaffMember) -> str:
-        label = f"{obj.first_name} {obj.last_name} ({obj.staff_id}) – {obj.caseload} of {obj.capacity}"
-        codes = caseloads.not_eligible_codes(
-            in_post=obj.in_post,
-            trained=obj.trained,
-            status=obj.status,
-            caseload=obj.caseload,
-            capacity=obj.capacity,
-        )
-        if codes:
-            label += ", " + ", ".join(caseloads.NOT_ELIGIBLE_REASONS[code] for code in codes)
-        return label
+        wing = f", {obj.wing.name}" if obj.wing_id else ""
+        name = f"{obj.first_name} {obj.last_name}".strip() or obj.staff_id
+        return f"{name} ({obj.staff_id}{wing}) – caseload {obj.caseload} of {obj.capacity}"
 
 
 def _helper(*layout) -> FormHelper:
@@ -72,7 +77,7 @@ class AllocateForm(forms.Form):
     key_worker = AllocationKeyWorkerField(
         queryset=None,
         label="Key worker",
-        help_text="Caseload of capacity today",
+        help_text="Only key workers who can take another prisoner today are listed, with their caseload",
         empty_label="Choose a key worker",
         error_messages={
             "required": "Choose the key worker to allocate",
@@ -174,3 +179,19 @@ class ConfirmAllocationsForm(forms.Form):
                 raise unreadable
             proposals.append(auto_allocation.Proposal(number, staff_id, rule))
         return proposals
+
+
+class MoveCaseloadForm(ConfirmAllocationsForm):
+    """The reviewed proposal for moving every prisoner of one key worker who cannot do the job."""
+
+    staff_id = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args, prison: Prison, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prison = prison
+
+    def clean_staff_id(self) -> str:
+        staff_id = self.cleaned_data["staff_id"]
+        if not StaffMember.objects.filter(pk=staff_id).exists():
+            raise ValidationError("That key worker is not known here: choose one from the list below")
+        return staff_id

@@ -69,8 +69,23 @@ class ProposalRow:
 
 
 @dataclass(frozen=True)
+class MovingAway:
+    """A key worker who can no longer do the job, whose prisoners can be moved in one go."""
+
+    staff_id: str
+    name: str
+    reason: str  # a code of caseloads.NEEDS_KEY_WORKER_REASONS
+    prisoners: int
+
+    @property
+    def reason_words(self) -> str:
+        return NEEDS_REASONS[self.reason]
+
+
+@dataclass(frozen=True)
 class AllocationPage:
-    needing: list[NeedingRow]  # longest in custody here first
+    needing: list[NeedingRow]  # no key worker first, then those whose key worker cannot do the job
+    moving_away: list[MovingAway]  # key workers whose prisoners need moving, by name
     proposals: list[auto_allocation.Proposal]  # what "Confirm" saves (placed ones only)
     placed: list[ProposalRow]
     unplaced: list[ProposalRow]
@@ -117,11 +132,34 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
         for allocation in unsuitable
     ]
 
-    # Longest waiting first, as auto-allocation places them.
-    needing.sort(key=lambda row: (row.in_custody_since or on, row.prison_number))
+    # Those with no key worker at all first, then longest waiting first, as auto-allocation places them.
+    needing.sort(key=lambda row: (row.reason != NO_KEY_WORKER, row.in_custody_since or on, row.prison_number))
+    moving: dict[str, MovingAway] = {}
+    for row in needing:
+        if row.key_worker_id:
+            seen = moving.get(row.key_worker_id)
+            moving[row.key_worker_id] = MovingAway(
+                staff_id=row.key_worker_id,
+                name=row.key_worker_name or row.key_worker_id,
+                reason=row.reason,
+                prisoners=(seen.prisoners if seen else 0) + 1,
+            )
 
     proposals = auto_allocation.propose_allocations(prison=prison, on=on)
     prisoner_names = {row.prison_number: row.name for row in needing}
+    rows = _proposal_rows(proposals, prisoner_names)
+    return AllocationPage(
+        needing=needing,
+        moving_away=sorted(moving.values(), key=lambda m: (m.name, m.staff_id)),
+        proposals=[p for p in proposals if p.placed],
+        placed=[row for row in rows if row.staff_id],
+        unplaced=[row for row in rows if not row.staff_id],
+    )
+
+
+def _proposal_rows(
+    proposals: list[auto_allocation.Proposal], prisoner_names: dict[str, str]
+) -> list[ProposalRow]:
     staff_ids = {p.staff_id for p in proposals if p.placed}
     key_worker_names = {
         staff_id: _full_name(first, last, staff_id)
@@ -139,8 +177,28 @@ def allocation_page(prison: Prison, on: dt.date) -> AllocationPage:
         )
         for p in proposals
     ]
-    return AllocationPage(
-        needing=needing,
+    return rows
+
+
+@dataclass(frozen=True)
+class MoveReview:
+    key_worker: MovingAway
+    proposals: list[auto_allocation.Proposal]  # what "Confirm" saves (placed ones only)
+    placed: list[ProposalRow]
+    unplaced: list[ProposalRow]  # they keep their key worker for now
+
+
+def move_review(page: AllocationPage, prison: Prison, on: dt.date, staff_id: str) -> MoveReview | None:
+    """The auto-allocation rule's proposal for every prisoner of `staff_id`, one of the key workers
+    on `page` who cannot do the job (None if they are not one): three queries."""
+    key_worker = next((m for m in page.moving_away if m.staff_id == staff_id), None)
+    if key_worker is None:
+        return None
+    proposals = auto_allocation.propose_moves(prison=prison, on=on, staff_id=staff_id)
+    prisoner_names = {row.prison_number: row.name for row in page.needing}
+    rows = _proposal_rows(proposals, prisoner_names)
+    return MoveReview(
+        key_worker=key_worker,
         proposals=[p for p in proposals if p.placed],
         placed=[row for row in rows if row.staff_id],
         unplaced=[row for row in rows if not row.staff_id],

@@ -15,6 +15,7 @@ from keywork.services.key_workers import (
     deallocate_key_worker,
     end_allocations_for_departures,
 )
+from keywork.services.moves import MOVED, move_caseload, moving_away_reason
 from keywork.services.refusals import REASON_MAX_LENGTH, Errors
 from keywork.services.sessions import (
     CORRECTABLE,
@@ -33,6 +34,7 @@ __all__ = [
     "NOTES_MAX_LENGTH",
     "AlreadyRecorded",
     "KEY_WORKER_LEFT",
+    "MOVED",
     "PRISONER_LEFT",
     "REASON_MAX_LENGTH",
     "SAME_DAY_REPLACEMENT",
@@ -42,6 +44,8 @@ __all__ = [
     "confirm_allocations",
     "correct_session",
     "deallocate_key_worker",
+    "move_caseload",
+    "moving_away_reason",
     "delete_session",
     "end_allocations_for_departures",
     "ensure_weeks_computed",

@@ -18,7 +18,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 
 from keywork import services
-from keywork.forms.key_workers import AllocateForm, ConfirmAllocationsForm, EndAllocationForm
+from keywork.forms.key_workers import (
+    AllocateForm,
+    ConfirmAllocationsForm,
+    EndAllocationForm,
+    MoveCaseloadForm,
+)
 from keywork.selectors import allocate as allocate_selectors
 from keywork.selectors import caseloads
 from omic import access, dates
@@ -141,7 +146,31 @@ def _confirm(request: HttpRequest, form: ConfirmAllocationsForm, prison: Prison,
     return []
 
 
-FORMS = ("allocate", "end", "confirm")
+def _move(request: HttpRequest, form: MoveCaseloadForm, prison: Prison, today: dt.date) -> list[str]:
+    """Move a key worker's prisoners as reviewed; the problems to show when refused (nothing saved)."""
+    if not form.is_valid():
+        return [message for field_messages in form.errors.values() for message in field_messages]
+    staff_id = form.cleaned_data["staff_id"]
+    try:
+        created = services.move_caseload(
+            prison=prison,
+            on=today,
+            staff_id=staff_id,
+            moved_by=request.user,
+            proposals=form.cleaned_data["proposals"],
+        )
+    except ValidationError as error:
+        return [message for field_messages in error.message_dict.values() for message in field_messages]
+    count = len(created)
+    messages.success(
+        request,
+        f"{count} prisoner{'s' if count != 1 else ''} of {staff_id} moved to the proposed key workers "
+        f"from {long_date(today)}.",
+    )
+    return []
+
+
+FORMS = ("allocate", "end", "confirm", "move")
 
 
 def allocate(request: HttpRequest, code: str) -> HttpResponse:
@@ -166,6 +195,9 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if submitted == "end" else None, prefix="end", initial=initial, prison=prison, on=today
     )
     confirm_errors: list[str] = []
+    move_errors: list[str] = []
+    # After a change: back to the top of the page, where the success banner is, with the
+    # prisoners who still need a key worker right below it.
     if submitted == "allocate" and _allocate(request, allocate_form):
         return redirect("keywork:allocate", prison.code)
     if submitted == "end" and _end(request, end_form):
@@ -174,8 +206,19 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
         confirm_errors = _confirm(request, ConfirmAllocationsForm(request.POST), prison, today)
         if not confirm_errors:
             return redirect("keywork:allocate", prison.code)
+    moving = request.GET.get("move", "")
+    if submitted == "move":
+        moving = request.POST.get("staff_id", "")
+        move_errors = _move(request, MoveCaseloadForm(request.POST, prison=prison), prison, today)
+        if not move_errors:
+            return redirect("keywork:allocate", prison.code)
 
     page = allocate_selectors.allocation_page(prison, today)
+    review = allocate_selectors.move_review(page, prison, today, moving) if moving else None
+    if moving and review is None:
+        move_errors = move_errors or [
+            f"{moving} is not a key worker here whose prisoners need moving: choose one from the list"
+        ]
     # Always the proposal as it stands now: a refused one is not offered again.
     confirm_form = ConfirmAllocationsForm(
         initial={"proposals": ConfirmAllocationsForm.encode(page.proposals)}
@@ -189,6 +232,14 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
         "confirm_form": confirm_form,
         "error_form": error_form if error_form is not None and error_form.errors else None,
         "confirm_errors": confirm_errors,
+        "move_errors": move_errors,
+        "review": review,
+        "move_form": MoveCaseloadForm(
+            initial={"staff_id": moving, "proposals": MoveCaseloadForm.encode(review.proposals)},
+            prison=prison,
+        )
+        if review
+        else None,
         "today": today,
     }
     return render(request, "keywork/allocate.html", context)
