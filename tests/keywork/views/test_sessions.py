@@ -201,7 +201,7 @@ def test_behind_list_shows_a_prisoner_without_sessions_not_one_who_met(client, u
     assert "A2222AA" not in panel
     assert "No sessions" in panel
     assert "Kim Worker" in panel
-    assert 'href="/prisoners/A1111AA/sessions/new/"' in panel
+    assert 'href="/prisoners/A1111AA/sessions/new/?from=%2Fprisons%2FLEI%2Fwings%2FA%2F"' in panel
 
 
 def test_behind_deficit_in_minutes(users, estate):
