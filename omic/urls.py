@@ -5,6 +5,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("omic.web_urls")),
     path("", include("keywork.urls")),
+    path("", include("allocation.urls")),
 ]
 
 # GOV.UK error pages; the 500 page shows the request id its logged traceback carries.

@@ -1,0 +1,1 @@
+"""POM case management pages, one module per page (formats.md, "Addresses")."""
