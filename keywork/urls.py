@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from keywork.views import compliance, key_workers, national, planning, sessions
+from keywork.views import compliance, key_workers, national, planning, sessions, wings
 
 app_name = "keywork"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("hq/", national.national_view, name="national"),
     path("prisons/<str:code>/planning/", planning.planning_page, name="planning"),
     path("prisons/<str:code>/compliance.csv", compliance.compliance_csv, name="compliance_csv"),
+    path("prisons/<str:code>/wings/<str:wing_code>/behind.csv", wings.behind_csv, name="behind_csv"),
     path("prisoners/<str:prison_number>/sessions/new/", sessions.session_new, name="session_new"),
     path(
         "prisoners/<str:prison_number>/sessions/not-held/", sessions.session_not_held, name="session_not_held"

@@ -108,6 +108,19 @@ def in_custody(prison, prison_number, wing=None, *, received=dt.date(2024, 1, 1)
     ).prisoner
 
 
+def crowd(prison, wing, count: int, *, received=dt.date(2024, 1, 1), letter="Z") -> list[Prisoner]:
+    """`count` prisoners in custody on the wing since `received`, made in two bulk inserts: a
+    large prison for query-count tests (numbers {letter}0000AA upwards)."""
+    prisoners = Prisoner.objects.bulk_create(
+        PrisonerFactory.build(prison_number=f"{letter}{i:04d}{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}")
+        for i in range(count)
+    )
+    CustodySpell.objects.bulk_create(
+        CustodySpell(prisoner=p, prison=prison, wing=wing, reception_date=received) for p in prisoners
+    )
+    return prisoners
+
+
 class StaffMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMember

@@ -98,12 +98,61 @@ def weeks_key_work_on(prison: Prison, mondays: list[dt.date]) -> list[dt.date]:
     return [monday for monday in mondays if not weekly.suspension_reasons_for_week(prison, monday)]
 
 
-def behind(wing: Wing, today: dt.date) -> list[BehindRow]:
+@dataclass(frozen=True)
+class WingSummary:
+    """The top of the wing page (issue 16): who is here, who has a key worker, who is behind,
+    and whether key work is on this week (with every reason it is not, in words)."""
+
+    in_custody: int
+    with_key_worker: int
+    behind: list[BehindRow]
+    suspended_because: list[str]
+
+    @property
+    def without_key_worker(self) -> int:
+        return self.in_custody - self.with_key_worker
+
+    @property
+    def key_work_on(self) -> bool:
+        return not self.suspended_because
+
+
+_ON_WING_SQL = """
+SELECT count(DISTINCT s.prisoner_id),
+       count(DISTINCT a.prisoner_id)
+FROM omic_custodyspell s
+LEFT JOIN keywork_keyworkerallocation a
+       ON a.prisoner_id = s.prisoner_id AND a.prison_id = s.prison_id AND a.deleted_at IS NULL
+      AND a.start_date <= %(today)s AND (a.end_date IS NULL OR a.end_date > %(today)s)
+WHERE s.wing_id = %(wing)s AND s.prison_id = %(prison)s
+  AND s.reception_date <= %(today)s AND (s.release_date IS NULL OR s.release_date > %(today)s)
+"""
+
+
+def wing_summary(wing: Wing, today: dt.date) -> WingSummary:
+    """The wing page's summary and behind list: a fixed number of queries (the behind list's,
+    plus one count), whatever the number of prisoners."""
+    mondays = behind_window(today)
+    weeks_on = weeks_key_work_on(wing.prison, mondays)
+    this_week = [] if mondays[-1] in weeks_on else weekly.suspension_reasons_for_week(wing.prison, today)
+    with connection.cursor() as cursor:
+        cursor.execute(_ON_WING_SQL, {"wing": wing.pk, "prison": wing.prison_id, "today": today})
+        in_custody, with_key_worker = cursor.fetchone()
+    return WingSummary(
+        in_custody=in_custody,
+        with_key_worker=with_key_worker,
+        behind=behind(wing, today, weeks_on=weeks_on),
+        suspended_because=weekly.suspension_words(this_week),
+    )
+
+
+def behind(wing: Wing, today: dt.date, *, weeks_on: list[dt.date] | None = None) -> list[BehindRow]:
     """Prisoners on the wing today who are behind: Σ delivered < Σ entitled over the last four
     complete weeks and the current week to date (entitlement only in weeks key work is on).
     A fixed number of queries whatever the number of prisoners."""
     mondays = behind_window(today)
-    weeks_on = weeks_key_work_on(wing.prison, mondays)
+    if weeks_on is None:
+        weeks_on = weeks_key_work_on(wing.prison, mondays)
     if not weeks_on:
         return []
     params = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 
 from keywork import eligibility, reports, status
 from keywork.models import NotHeldReason, PrisonerWeek, PrisonWeek, SessionNotHeld
@@ -140,16 +141,25 @@ def suspension_reasons_for_week(prison: Prison, day: dt.date) -> list[str]:
     return status.suspension_reasons(prison, monday, staff, benchmark)
 
 
-def not_held_this_week(prison: Prison, today: dt.date | None = None) -> dict:
-    """Sessions not held at `prison` this week so far, by reason (keywork.md, "Sessions that
-    did not happen"), read live so a record shows at once: one aggregate query."""
+def not_held_by_week(prison: Prison, today: dt.date | None = None, *, weeks: int = PANEL_WEEKS) -> dict:
+    """Sessions not held at `prison` by reason in each of the last `weeks` weeks, this week so
+    far first (keywork.md, "Sessions that did not happen"), read live so a record shows at
+    once: one aggregate query. Weeks with none are listed with zeros."""
     today = today or dates.today()
     monday = week_start(today)
-    counts = SessionNotHeld.objects.filter(
-        prison=prison, date__gte=monday, date__lte=today, deleted_at__isnull=True
-    ).aggregate(**{reason: Count("pk", filter=Q(reason=reason)) for reason in NotHeldReason.values})
-    return {
-        "week_start": monday,
-        "reasons": [(label, counts[value]) for value, label in NotHeldReason.choices],
-        "total": sum(counts.values()),
-    }
+    mondays = [monday - WEEK * i for i in range(weeks)]
+    counted = (
+        SessionNotHeld.objects.filter(
+            prison=prison, date__gte=mondays[-1], date__lte=today, deleted_at__isnull=True
+        )
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(**{reason: Count("pk", filter=Q(reason=reason)) for reason in NotHeldReason.values})
+    )
+    by_week = {row["week"]: row for row in counted}
+    rows = []
+    for week in mondays:
+        found = by_week.get(week, {})
+        counts = [found.get(reason, 0) for reason in NotHeldReason.values]
+        rows.append({"week_start": week, "counts": counts, "total": sum(counts)})
+    return {"reasons": NotHeldReason.labels, "weeks": rows, "this_week": rows[0]}

@@ -21,8 +21,15 @@ def keywork_prison_weeks(prison):
 
 
 @register.simple_tag
-def keywork_not_held_this_week(prison):
-    return weekly.not_held_this_week(prison)
+def keywork_not_held_by_week(prison) -> dict:
+    """Sessions not held by reason for the last 8 weeks, with the table's columns."""
+    from omic.templatetags.omic_tags import Column
+
+    not_held = weekly.not_held_by_week(prison)
+    reasons = [Column(label, numeric=True) for label in not_held["reasons"]]
+    week = Column("Week starting", sort="descending")
+    not_held["columns"] = [week, *reasons, Column("Total", numeric=True)]
+    return not_held
 
 
 @register.simple_tag
@@ -31,8 +38,8 @@ def keywork_suspensions_in(weeks):
 
 
 @register.simple_tag
-def keywork_behind(wing, today):
-    return behind.behind(wing, today)
+def keywork_wing_summary(wing, today):
+    return behind.wing_summary(wing, today)
 
 
 @register.simple_tag

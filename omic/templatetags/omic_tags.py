@@ -5,14 +5,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from omic import access
+from omic import access, dates
 from omic.access import Action
 from omic.models import Role
 
@@ -139,6 +141,35 @@ def optional_include(context, template_name: str) -> str:
     except template.TemplateDoesNotExist:
         return ""
     return panel.render(context.flatten(), context.get("request"))
+
+
+@register.filter
+def day(value) -> str:
+    """The one date style on pages (GOV.UK): 3 March 2025; nothing → an en dash."""
+    if not value:
+        return "–"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return dates.long_date(value)
+
+
+@register.filter
+def day_time(value) -> str:
+    """A moment on pages: 3 March 2025, 14:05 (Europe/London)."""
+    if not value:
+        return "–"
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{dates.long_date(value.date())}, {value:%H:%M}"
+
+
+@register.filter
+def whole(value) -> str:
+    """A count or minutes on a page: whole, rounded half up, with thousands separators
+    (1,234); exports keep the contract's decimals. Nothing → an en dash."""
+    if value is None or value == "":
+        return "–"
+    rounded = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{rounded:,}".replace("-", "−")
 
 
 @register.filter

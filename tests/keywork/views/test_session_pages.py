@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from keywork.forms.sessions import KEY_WORKER_NOT_OFFERED
 from keywork.models import Session, SessionNotHeld
 from keywork.services.sessions import BCST_REFUSAL
 from omic import dates
+from omic.dates import long_date, week_start
 from omic.models import AuditEvent
 from tests import factories
 from tests.pages import ok
@@ -444,7 +446,7 @@ def test_query_counts_do_not_grow_with_sessions_or_prisoners(
             ok(client.get(page))
 
 
-def test_governors_dashboard_counts_sessions_not_held_this_week_by_reason(
+def test_governors_dashboard_counts_sessions_not_held_by_reason_per_week(
     client, users, estate, django_assert_max_num_queries
 ):
     client.force_login(users["governor"])
@@ -455,17 +457,34 @@ def test_governors_dashboard_counts_sessions_not_held_this_week_by_reason(
         factories.SessionNotHeldFactory(
             prisoner=estate["alan"], prison=estate["lei"], date=TODAY, reason=reason
         )
-    factories.SessionNotHeldFactory(
-        prisoner=estate["alan"], prison=estate["lei"], date=TODAY - dt.timedelta(days=8), reason="other"
+    last_week = TODAY - dt.timedelta(days=7)
+    for _ in range(2):
+        factories.SessionNotHeldFactory(
+            prisoner=estate["alan"], prison=estate["lei"], date=last_week, reason="other"
+        )
+    deleted = factories.SessionNotHeldFactory(
+        prisoner=estate["alan"], prison=estate["lei"], date=last_week, reason="other"
     )
+    deleted.deleted_at = timezone.now()
+    deleted.save()
     with django_assert_max_num_queries(len(before.captured_queries)):
         text = ok(client.get("/prisons/LEI/")).content.decode()
     start = text.index('id="keywork-not-held-heading"')
-    panel = text[start : text.index("</dl>", start)]
-    rows = dict(re.findall(r'__key">([^<]+)</dt>\s*<dd class="govuk-summary-list__value">(\d+)<', panel))
-    assert rows == {
-        "Prisoner refused": "1",
-        "Prisoner unavailable": "0",
-        "Key worker redeployed to other duties": "2",
-        "Other": "0",  # last week's is not this week's
-    }
+    panel = text[start : text.index("</table>", start)]
+    assert "This week so far: 3 sessions not held" in panel
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', panel)
+    assert headers == [
+        "Week starting",
+        "Prisoner refused",
+        "Prisoner unavailable",
+        "Key worker redeployed to other duties",
+        "Other",
+        "Total",
+    ]
+    body = panel[panel.index("<tbody") :]
+    cell = r"<td[^>]*>(?:<strong>)?([^<]+)"
+    rows = [re.findall(cell, row) for row in re.findall(r"<tr.*?</tr>", body, re.S)]
+    assert len(rows) == 8  # the last 8 weeks, this one first, zeros included
+    assert rows[0] == [long_date(week_start(TODAY)), "1", "0", "2", "0", "3"]
+    assert rows[1] == [long_date(week_start(last_week)), "0", "0", "0", "2", "2"]  # the deleted one is not
+    assert all(row[1:] == ["0"] * 5 for row in rows[2:])
