@@ -1,6 +1,7 @@
-"""Server time of the busiest admin pages (issue 14's speed acceptance): the allocation page, the
-key workers page, the staff page and search, for a typical prison (the median by prisoners in
-custody) and the largest, as a signed-in admin of both. Django's test Client runs the whole
+"""Server time of the busiest pages (issues 14 and 16's speed acceptance): the allocation page, the
+key workers page, the staff page, search, the governor's dashboard, the planning page and the
+largest wing's page, for a typical prison (the median by prisoners in custody) and the largest,
+as a signed-in admin of both; and the national view as HQ. Django's test Client runs the whole
 request in this process (middleware, views, templates, the database), without a network.
 
 Runs against the estate bench/run.py has loaded (`python bench/run.py --no-load --pages-only`)."""
@@ -44,6 +45,21 @@ def _common_surname(code: str) -> str:
     )
 
 
+def _largest_wing(code: str) -> tuple[str, int]:
+    from django.db.models import Count
+
+    from omic import dates
+    from omic.models import CustodySpell
+
+    return (
+        CustodySpell.objects.filter(dates.in_custody_on(dates.today()), prison_id=code, wing__isnull=False)
+        .values_list("wing__code")
+        .annotate(n=Count("*"))
+        .order_by("-n", "wing__code")
+        .first()
+    )
+
+
 def timed(get: Callable[[], object], times: int = REQUESTS) -> tuple[float, float]:
     """Median and 95th percentile in milliseconds of `times` calls, after a few to warm up."""
     for _ in range(WARM_UP):
@@ -74,22 +90,32 @@ def measure_pages() -> list[tuple[str, str]]:
         username="bench-admin", defaults={"role": "admin", "must_change_password": False, "is_active": True}
     )
     admin.prisons.set(Prison.objects.filter(pk__in=[typical[0], largest[0]]))
-    client = Client()
+    hq, _ = User.objects.update_or_create(
+        username="bench-hq", defaults={"role": "hq", "must_change_password": False, "is_active": True}
+    )
+    client, hq_client = Client(), Client()
     client.force_login(admin)
+    hq_client.force_login(hq)
     rows = []
     for label, (code, size) in (("typical", typical), ("largest", largest)):
         surname = _common_surname(code)
+        wing = _largest_wing(code)
         pages = {
-            "allocation page": f"/prisons/{code}/allocate/",
-            "key workers page": f"/prisons/{code}/key-workers/",
-            "staff page": f"/prisons/{code}/staff/",
-            f"search for {surname!r}": f"/search/?q={surname}",
+            "allocation page": (client, f"/prisons/{code}/allocate/"),
+            "key workers page": (client, f"/prisons/{code}/key-workers/"),
+            "staff page": (client, f"/prisons/{code}/staff/"),
+            f"search for {surname!r}": (client, f"/search/?q={surname}"),
+            "governor's dashboard": (client, f"/prisons/{code}/"),
+            "planning page": (client, f"/prisons/{code}/planning/"),
+            f"wing page ({wing[0]}, {wing[1]:,} prisoners)": (client, f"/prisons/{code}/wings/{wing[0]}/"),
         }
-        for page, url in pages.items():
-            response = client.get(url)
+        if label == "largest":
+            pages["national view (HQ)"] = (hq_client, "/hq/")
+        for page, (who, url) in pages.items():
+            response = who.get(url)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answered {response.status_code}")
-            median, p95 = timed(lambda url=url: client.get(url))
+            median, p95 = timed(lambda who=who, url=url: who.get(url))
             rows.append(
                 (
                     f"{page}, {label} prison ({code}, {size:,} in custody), {REQUESTS} requests",

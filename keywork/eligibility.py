@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, FilteredRelation, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from keywork.models import KeyWorkerAllocation
@@ -51,8 +51,12 @@ def with_caseload(staff: QuerySet[StaffMember], prison: Prison, on: dt.date) -> 
     active_here = allocation_active_q(on, "key_worker_allocations__") & Q(
         key_worker_allocations__prison=prison
     )
+    # The conditions go in the join (FilteredRelation), not in the count's FILTER, so that the
+    # planner reads only this prison's active allocations, by key worker, instead of them all.
     return staff.annotate(
-        caseload=Count("key_worker_allocations", filter=active_here),
+        active_here=FilteredRelation("key_worker_allocations", condition=active_here)
+    ).annotate(
+        caseload=Count("active_here"),
         capacity=Coalesce(
             "key_worker_capacity", Value(prison.key_worker_capacity), output_field=IntegerField()
         ),

@@ -209,7 +209,7 @@ def key_worker_choices(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
     """Who the allocation form offers: Band 3 staff in post at `prison`, with caseload, capacity,
     trained and eligible annotated. Ineligible ones are offered too, labelled why, so that the
     service's refusal (full, untrained, unavailable) says exactly what to do."""
-    return caseloads.caseloads(prison, on).filter(in_post=True)
+    return caseloads.caseloads(prison, on, in_post_only=True)
 
 
 def prisoner_in_custody(prison: Prison, on: dt.date, prison_number: str) -> Prisoner | None:

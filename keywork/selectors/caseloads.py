@@ -24,17 +24,25 @@ def prisoners_in_custody(prison: Prison, on: dt.date) -> QuerySet[CustodySpell]:
     return CustodySpell.objects.filter(dates.in_custody_on(on), prison=prison)
 
 
-def caseloads(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
-    """Key workers at `prison` on `on` against capacity: Band 3 staff in post there, and anyone
-    else still holding allocations there that day (e.g. left post, not yet ended). Each row is
-    annotated with `caseload`, `capacity`, `in_post`, `trained` and `eligible` (may take one more)."""
-    holds_allocations = Exists(
-        KeyWorkerAllocation.objects.filter(
-            eligibility.allocation_active_q(on), prison=prison, key_worker=OuterRef("pk")
-        )
-    )
+def caseloads(prison: Prison, on: dt.date, *, in_post_only: bool = False) -> QuerySet[StaffMember]:
+    """Key workers at `prison` on `on` against capacity: Band 3 staff in post there, and (unless
+    `in_post_only`) anyone else still holding allocations there that day (e.g. left post, not yet
+    ended). Each row is annotated with `caseload`, `capacity`, `in_post`, `trained` and
+    `eligible` (may take one more)."""
     band3_here = Q(prison=prison, band=Band3.KEY_WORKER_BAND) & dates.in_post_on(on)
-    staff = StaffMember.objects.filter(band3_here | Q(holds_allocations))
+    if in_post_only:
+        staff = StaffMember.objects.filter(band3_here)
+    else:
+        # Those holding allocations here are looked up first (one small query) and named by
+        # key: an OR with a correlated EXISTS keeps the planner from the prison's index, so it
+        # misjudges the rows and spends 20 ms compiling the query (JIT) on a large estate.
+        holding = (
+            KeyWorkerAllocation.objects.filter(eligibility.allocation_active_q(on), prison=prison)
+            .order_by()
+            .values_list("key_worker_id", flat=True)
+            .distinct()
+        )
+        staff = StaffMember.objects.filter(band3_here | Q(pk__in=list(holding)))
     return (
         eligibility.with_caseload(staff, prison, on)
         .annotate(

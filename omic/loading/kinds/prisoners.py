@@ -8,7 +8,7 @@ replace (a row with the same key replaces the loaded spell)."""
 
 from __future__ import annotations
 
-from omic.loading import checks
+from omic.loading import bulk, checks
 from omic.loading.bulk import bulk_write
 from omic.loading.columns import Date, Text
 from omic.loading.context import LoadContext
@@ -126,6 +126,10 @@ def write_prisoners(ctx: LoadContext) -> LoadCounts:
         # none of the file's prisoners is loaded yet: every spell is new, so is every prisoner
         ctx.execute(PRISONER_DETAILS.insert_statement(ctx))
         details_only = 0
+        if ctx.staged_rows >= bulk.BULK_MIN_ROWS:
+            # As bulk mode does for the tables it rebuilds: the pages that join prisoners plan
+            # on their real number, not on an empty table's guess (autovacuum may be off or late).
+            ctx.execute(f"ANALYZE {PRISONER}")
     assignments = [
         a
         for a, present in (("wing_id = p.wing_id", wing), ("release_date = p.release_date", release))
