@@ -145,19 +145,32 @@ def optional_include(context, template_name: str) -> str:
 
 @register.filter
 def day(value) -> str:
-    """The one date style on pages (GOV.UK): 3 March 2025; nothing → an en dash."""
+    """The one date style on pages (GOV.UK): 3 March 2025; nothing → "" (as Django's |date,
+    so that `|day|default:"Not trained"` says what a missing date means)."""
     if not value:
-        return "–"
+        return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return dates.long_date(value)
 
 
 @register.filter
+def day_month(value) -> str:
+    """The same style without the year, in a sentence about a recent week: 3 March."""
+    return f"{value.day} {value:%B}" if value else ""
+
+
+@register.filter
+def day_short(value) -> str:
+    """Only where twelve weeks stand side by side (a chart's axis, a trend's columns): 3 Mar."""
+    return f"{value.day} {value:%b}" if value else ""
+
+
+@register.filter
 def day_time(value) -> str:
-    """A moment on pages: 3 March 2025, 14:05 (Europe/London)."""
+    """A moment on pages: 3 March 2025, 14:05 (Europe/London); nothing → ""."""
     if not value:
-        return "–"
+        return ""
     value = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{dates.long_date(value.date())}, {value:%H:%M}"
 

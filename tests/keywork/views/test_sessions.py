@@ -186,7 +186,7 @@ def test_prison_dashboard_shows_computed_weeks_and_the_csv_link(client, users):
     # A range picker for the CSV (no URL editing): two week choices posted to compliance.csv.
     assert 'action="/prisons/LEI/compliance.csv"' in text
     assert 'name="from"' in text and 'name="to"' in text
-    assert MONDAY.strftime("%-d %b %Y") in text
+    assert dates.long_date(MONDAY) in text
     assert "0.00" in text  # TSF gap: 1.00 in post − 1.00 benchmark
 
 
