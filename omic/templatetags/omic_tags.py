@@ -94,6 +94,9 @@ class Column:
     sort: str = "none"  # aria-sort: "ascending" marks the column the rows arrive sorted by
     sortable: bool = True
     key: str = ""  # for a table sorted on the server (omic.sorting): the column's ?sort= value
+    # Folded away on a tablet upright (CSS app-col--secondary): its row shows the value in a
+    # main cell instead (app-narrow-only), so nothing is lost at 768 px.
+    secondary: bool = False
 
 
 @register.simple_tag
@@ -102,14 +105,17 @@ def table_columns(*specs: str) -> list[Column]:
 
     Flags: numeric (right-aligned), ascending / descending (the rows' initial order),
     unsorted (no sort button, e.g. for an actions column), key=KEY (the column's ?sort=
-    value where the table is sorted on the server).
+    value where the table is sorted on the server), secondary (folded away at 768 px and
+    below: give its cells app-col--secondary, and show the value in a main cell in an
+    app-narrow-only span).
     """
     columns = []
     for spec in specs:
         label, *flags = spec.split("|")
         sort = next((flag for flag in flags if flag in ("ascending", "descending")), "none")
         key = next((flag.removeprefix("key=") for flag in flags if flag.startswith("key=")), "")
-        columns.append(Column(label, "numeric" in flags, sort, "unsorted" not in flags, key))
+        sortable, secondary = "unsorted" not in flags, "secondary" in flags
+        columns.append(Column(label, "numeric" in flags, sort, sortable, key, secondary))
     return columns
 
 

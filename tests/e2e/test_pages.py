@@ -154,7 +154,7 @@ def test_compliance_table_fits_a_tablet_in_landscape(
     page = context.new_page()
     sign_in(page, "governor")
     page.goto("/prisons/LEI/")
-    table = page.locator(".app-table--dense")
+    table = page.locator(".app-table--dense").first  # the weekly figures; sessions not held below
     assert table.locator("tbody tr").count() == 8
     reasons = table.locator("tbody tr").first.locator("li").all_inner_texts()
     assert reasons == ["Below benchmark", "Untrained Band 3"]
@@ -280,3 +280,57 @@ def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert
     )
     screenshot(page, "prison-allocate-confirmed")
     assert_accessible(page)
+
+
+# Every main page with a table, as the role that sees the most of it (issue 14, "Tablet and phone").
+TABLE_PAGES = [
+    ("governor", "/prisons/LEI/"),
+    ("governor", "/prisons/LEI/wings/A/"),
+    ("admin", "/prisons/LEI/key-workers/"),
+    ("admin", "/prisons/LEI/allocate/"),
+    ("admin", "/prisons/LEI/staff/"),
+    ("admin", "/prisons/LEI/staff/LEI001/"),
+    ("admin", "/prisons/LEI/users/"),
+    ("admin", "/prisons/LEI/audit/"),
+    ("admin", "/prisons/LEI/benchmarks/"),
+    ("governor", "/prisons/LEI/planning/"),
+    ("governor", "/prisoners/A0001BC/"),
+    ("governor", "/search/?q=A00"),
+    ("hq", "/hq/"),
+    ("hq", "/"),
+]
+
+
+@pytest.mark.parametrize("width", [768, 1280])
+def test_every_table_fits_a_tablet_without_scrolling_sideways(
+    chromium_browser, live_server, demo, width, screenshot
+):
+    """At 768 px (a tablet upright) and 1,280 px every table's main columns are in view: no
+    table box scrolls sideways and no cell is clipped. Secondary columns may fold into the row
+    (CSS) at the narrower width."""
+    from keywork import compliance
+
+    today = dates.today()
+    compliance.recompute(week_from=today - dt.timedelta(weeks=11), week_to=today, prison_ids=["LEI"])
+    context = chromium_browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    overflowing = {}
+    signed_in = None
+    for role, url in TABLE_PAGES:
+        if role != signed_in:
+            context.clear_cookies()
+            sign_in(page, role.replace("_", ""))
+            signed_in = role
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.app-table-scroll')]
+                 .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+                 .map(b => `${b.querySelector('caption')?.innerText}: ${b.scrollWidth} > ${b.clientWidth}`)"""
+        )
+        body = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if wide or not body:
+            overflowing[url] = wide or ["the page scrolls sideways"]
+        screenshot(page, f"tables-{width}-{url.strip('/').replace('/', '-').replace('?', '-') or 'home'}")
+    context.close()
+    assert overflowing == {}
