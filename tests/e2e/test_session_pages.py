@@ -1,6 +1,6 @@
 """A wing manager's key work sessions in the browser, at a desktop and a tablet width: log one
 from the behind list and land back on the wing, correct it, a repeat is not saved again, delete
-a duplicate, record a session not held."""
+a duplicate, record a session not held, which the governor's dashboard then counts."""
 
 import datetime as dt
 from decimal import Decimal
@@ -40,6 +40,10 @@ def wing(transactional_db):
         username="wendy", role="wing_manager", first_name="Wendy", last_name="Hale"
     )
     manager.wings.set([wing_a])
+    governor = factories.UserFactory(
+        username="gareth", role="governor", first_name="Gareth", last_name="Owen"
+    )
+    governor.prisons.set([leeds])
     return alan
 
 
@@ -118,4 +122,20 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("alert")).to_contain_text("key worker redeployed to other duties")
     assert SessionNotHeld.objects.get(prisoner=wing).reason == "staff_redeployed"
+
+    # The governor's dashboard counts it this week, under its reason.
+    context.clear_cookies()
+    sign_in(page, "gareth")
+    page.goto("/prisons/LEI/")
+    not_held = page.locator(
+        "table", has=page.locator("caption", has_text="Sessions not held in the last 8 weeks")
+    )
+    header = not_held.locator("thead th").all_inner_texts()
+    this_week = not_held.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert this_week[header.index("Key worker redeployed to other duties")] == "1"
+    assert this_week[-1] == "1"
+    expect(page.get_by_text("This week so far: 1 session not held.")).to_be_visible()
+    not_held.scroll_into_view_if_needed()
+    screenshot(page, f"dashboard-counts-not-held-{width}")
+    assert_accessible(page)
     context.close()
