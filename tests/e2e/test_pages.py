@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from omic import dates
 from omic.models import StaffMember
@@ -334,3 +335,53 @@ def test_every_table_fits_a_tablet_without_scrolling_sideways(
         screenshot(page, f"tables-{width}-{url.strip('/').replace('/', '-').replace('?', '-') or 'home'}")
     context.close()
     assert overflowing == {}
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_admin_moves_every_prisoner_of_an_unavailable_key_worker(
+    chromium_browser, live_server, demo, width, screenshot, assert_accessible, monkeypatch
+):
+    """Reviewed, then confirmed: the auto-allocation rule proposes a key worker for each of
+    the unavailable one's prisoners; nothing changes until the admin confirms."""
+    from keywork.models import KeyWorkerAllocation
+
+    monkeypatch.setattr("keywork.recompute._enqueue", lambda *args, **kwargs: None)
+    leeds = demo["admin"].prisons.get(code="LEI")
+    harry = StaffMember.objects.get(staff_id="LEI002")
+    for n in (1, 2, 3):
+        factories.KeyWorkerAllocationFactory(
+            prisoner_id=f"A{n:04d}BC",
+            prison=leeds,
+            key_worker=harry,
+            start_date=TODAY - dt.timedelta(days=20),
+        )
+    harry.status, harry.unavailable_reason = "unavailable", "sick"
+    harry.expected_back_on = TODAY + dt.timedelta(days=60)
+    harry.save()
+    context = chromium_browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "admin")
+    page.goto("/prisons/LEI/allocate/")
+    page.get_by_role("link", name=f"Move every prisoner of {harry.first_name} {harry.last_name}").click()
+    page.wait_for_load_state("networkidle")
+    heading = page.get_by_role("heading", name=f"Move every prisoner of {harry.first_name} {harry.last_name}")
+    expect(heading).to_be_in_viewport()
+    proposed = page.locator("table", has=page.locator("caption", has_text="Proposed moves"))
+    assert proposed.locator("tbody tr").count() == 3
+    assert KeyWorkerAllocation.objects.filter(key_worker=harry, end_date__isnull=True).count() == 3
+    screenshot(page, f"allocate-move-review-{width}")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Confirm these moves").click()
+    page.wait_for_load_state("networkidle")
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_be_in_viewport()
+    assert "3" in banner.inner_text()
+    screenshot(page, f"allocate-move-confirmed-{width}")
+    assert_accessible(page)
+    assert not KeyWorkerAllocation.objects.filter(key_worker=harry, end_date__isnull=True).exists()
+    moved = KeyWorkerAllocation.objects.filter(
+        prisoner_id__in=["A0001BC", "A0002BC", "A0003BC"], start_date=TODAY, end_date__isnull=True
+    )
+    assert moved.count() == 3 and harry.pk not in set(moved.values_list("key_worker_id", flat=True))
+    context.close()
