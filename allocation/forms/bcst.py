@@ -26,4 +26,6 @@ class BcstCompletionForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["completed_by"].queryset = staff
-        self.helper = gds_layout(Field("completed_on"), Field.select("completed_by"), button="Record completion")
+        self.helper = gds_layout(
+            Field("completed_on"), Field.select("completed_by"), button="Record completion"
+        )

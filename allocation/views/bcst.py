@@ -50,7 +50,9 @@ def bcst(request: HttpRequest, code: str) -> HttpResponse:
         recording = selectors.bcst_for(prison=prison, bcst_id=int(request.GET["record"]), today=today)
         if recording is None:
             raise Http404("No such BCST")
-        form = BcstCompletionForm(request.POST or None, staff=selectors.bcst_staff(prison=prison, today=today))
+        form = BcstCompletionForm(
+            request.POST or None, staff=selectors.bcst_staff(prison=prison, today=today)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.record_bcst_completion(

@@ -66,7 +66,9 @@ def handover_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         rows = selectors.handover_list(prison=prison, name=chosen, today=today, order=order)
         columns = HANDOVER_CSV_COLUMNS
     if wants_csv(request):
-        return csv_response(f"{prison.code}-{chosen.replace('_', '-')}-{today.isoformat()}.csv", columns, rows)
+        return csv_response(
+            f"{prison.code}-{chosen.replace('_', '-')}-{today.isoformat()}.csv", columns, rows
+        )
     counts = selectors.list_counts(prison=prison, today=today)
     bcsts = bcst_selectors.bcst_counts(prison=prison, today=today)
     counts[selectors.BCST] = bcsts["due"] + bcsts["overdue"]
