@@ -84,6 +84,10 @@ def measure_pages() -> list[tuple[str, str]]:
             "key workers page": f"/prisons/{code}/key-workers/",
             "staff page": f"/prisons/{code}/staff/",
             f"search for {surname!r}": f"/search/?q={surname}",
+            # the handover dashboard's longest list, and its BCST list
+            "handover dashboard (no POM list)": f"/prisons/{code}/handover/?list=no_pom",
+            "handover dashboard (upcoming handovers)": f"/prisons/{code}/handover/",
+            "BCST page": f"/prisons/{code}/bcst/",
         }
         for page, url in pages.items():
             response = client.get(url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from omic.forms.fields import DateField, gds_layout
@@ -27,5 +27,7 @@ class BcstCompletionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["completed_by"].queryset = staff
         self.helper = gds_layout(
-            Field("completed_on"), Field.select("completed_by"), button="Record completion"
+            Field("completed_on", legend_size=Size.SMALL),
+            Field.select("completed_by"),
+            button="Record completion",
         )

@@ -15,6 +15,7 @@ from allocation.selectors import bcst as bcst_selectors
 from allocation.selectors import handover_dashboard as selectors
 from allocation.views.bcst import BCST_CSV_COLUMNS, PAGE_SIZE
 from omic import access, dates
+from omic.access import Action
 from omic.downloads import csv_response, wants_csv
 from omic.sorting import SortOrder
 
@@ -22,6 +23,13 @@ TITLES = {
     selectors.UPCOMING: "Upcoming handovers",
     selectors.COM_OVERDUE: "COM allocation overdue",
     selectors.NO_POM: "In scope without a POM",
+    selectors.BCST: "BCSTs due and overdue",
+}
+# Each list as a sentence names it ("Download ... as CSV").
+IN_WORDS = {
+    selectors.UPCOMING: "upcoming handovers",
+    selectors.COM_OVERDUE: "COM allocation overdue",
+    selectors.NO_POM: "prisoners without a POM",
     selectors.BCST: "BCSTs due and overdue",
 }
 DESCRIPTIONS = {
@@ -82,6 +90,8 @@ def handover_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "chosen": chosen,
         "title": TITLES[chosen],
         "description": DESCRIPTIONS[chosen],
+        "in_words": IN_WORDS[chosen],
+        "may_record": access.may(request.user, Action.EDIT_PRISON),
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "order": order,
         "bcsts": bcsts,
