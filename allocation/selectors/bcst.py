@@ -44,7 +44,7 @@ def bcst_counts(*, prison: Prison, today: dt.date) -> dict[str, int]:
     )
 
 
-def bcst_for(*, prison: Prison, bcst_id: int, today: dt.date) -> Bcst | None:
+def bcst_for(*, prison: Prison, bcst_id: int) -> Bcst | None:
     """One open-or-completed BCST of the prison, with its spell and prisoner."""
     return Bcst.objects.select_related("spell__prisoner", "prison").filter(prison=prison, pk=bcst_id).first()
 

@@ -47,7 +47,7 @@ def bcst(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     recording, form = None, None
     if editing and request.GET.get("record", "").isdigit():
-        recording = selectors.bcst_for(prison=prison, bcst_id=int(request.GET["record"]), today=today)
+        recording = selectors.bcst_for(prison=prison, bcst_id=int(request.GET["record"]))
         if recording is None:
             raise Http404("No such BCST")
         form = BcstCompletionForm(

@@ -164,3 +164,14 @@ def test_staff_of_another_prison_and_a_second_completion_are_refused(task, priso
     with pytest.raises(ValidationError) as again:
         services.record_bcst_completion(bcst=task, completed_on=TODAY, completed_by=pom, by=None)
     assert "already recorded as completed" in again.value.message_dict["completed_on"][0]
+
+
+def test_the_backfill_command_counts_back_from_the_date_given(prisons):
+    lei, _ = prisons
+    CustodySpellFactory(prison=lei, reception_date=dt.date(2025, 3, 1))
+    out = StringIO()
+    call_command("create_bcsts", "--date", "2025-03-20", stdout=out)
+    assert out.getvalue() == "1 BCST task created.\n"
+    assert Bcst.objects.get().due_on == dt.date(2025, 3, 4)
+    call_command("create_bcsts", "--date", "2025-03-20", stdout=out)
+    assert Bcst.objects.count() == 1
