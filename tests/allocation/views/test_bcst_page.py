@@ -44,6 +44,12 @@ def task(number):
     return Bcst.objects.get(spell__prisoner_id=number)
 
 
+def record(client, bcst, day, staff, **kwargs):
+    """POST the completion form as the page's date boxes and select send it."""
+    fields = {"completed_on_0": day.day, "completed_on_1": day.month, "completed_on_2": day.year}
+    return client.post(f"{PAGE}?record={bcst.pk}", {**fields, "completed_by": staff.pk}, **kwargs)
+
+
 def test_the_open_tasks_of_prisoners_still_here_overdue_first(estate, users, client):
     client.force_login(users["governor"])
     page = ok(client.get(PAGE)).content.decode()
@@ -75,16 +81,7 @@ def test_an_admin_records_a_completion_and_it_is_audited(estate, users, client):
     ann = task("A0001AA")
     form = ok(client.get(PAGE, {"record": ann.pk})).content.decode()
     assert "Record the BCST of Ann Able (A0001AA)" in form
-    response = client.post(
-        f"{PAGE}?record={ann.pk}",
-        {
-            "completed_on_0": TODAY.day,
-            "completed_on_1": TODAY.month,
-            "completed_on_2": TODAY.year,
-            "completed_by": estate["pom"].pk,
-        },
-        follow=True,
-    )
+    response = record(client, ann, TODAY, estate["pom"], follow=True)
     page = ok(response).content.decode()
     assert "BCST of Ann Able (A0001AA) recorded as completed" in page
     ann.refresh_from_db()
@@ -95,15 +92,7 @@ def test_an_admin_records_a_completion_and_it_is_audited(estate, users, client):
 def test_a_band_3_officer_is_refused_beside_the_field(estate, users, client):
     client.force_login(users["admin"])
     ann = task("A0001AA")
-    response = client.post(
-        f"{PAGE}?record={ann.pk}",
-        {
-            "completed_on_0": TODAY.day,
-            "completed_on_1": TODAY.month,
-            "completed_on_2": TODAY.year,
-            "completed_by": estate["officer"].pk,
-        },
-    )
+    response = record(client, ann, TODAY, estate["officer"])
     page = ok(response).content.decode()
     assert "Error: BCST" in page
     assert "Completed by must be a member of staff of Band 4 or above: Olly Officer is Band 3" in page
@@ -116,15 +105,7 @@ def test_a_future_date_is_refused(estate, users, client):
     client.force_login(users["admin"])
     ann = task("A0001AA")
     tomorrow = TODAY + D(1)
-    response = client.post(
-        f"{PAGE}?record={ann.pk}",
-        {
-            "completed_on_0": tomorrow.day,
-            "completed_on_1": tomorrow.month,
-            "completed_on_2": tomorrow.year,
-            "completed_by": estate["pom"].pk,
-        },
-    )
+    response = record(client, ann, tomorrow, estate["pom"])
     assert "Date completed must be today or in the past" in ok(response).content.decode()
 
 
