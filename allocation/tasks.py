@@ -49,3 +49,11 @@ def enqueue_recalculations(requests: list[tuple[str, ...] | None]) -> None:
         recalculate_handovers.apply_async(kwargs={"prisoner_ids": prisoner_ids}, retry=False)
     except Exception:
         logger.exception("handover recalculation not enqueued; the nightly run will repair it")
+
+
+@shared_task(**_RETRY)
+def end_pom_allocations_for_departures(today: str | None = None):
+    """Nightly, before the handover store is recalculated: POM allocations of prisoners who
+    were released or transferred end (as keywork's reconciliation does for key workers)."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return {"ended": services.end_pom_allocations_for_departures(on=day)}

@@ -3,3 +3,13 @@
 app_name = "allocation"
 
 urlpatterns: list = []
+
+from django.urls import path  # noqa: E402
+
+from allocation.views import bcst as bcst_views  # noqa: E402
+from allocation.views import handover_dashboard as handover_views  # noqa: E402
+
+urlpatterns += [
+    path("prisons/<str:code>/handover/", handover_views.handover_dashboard, name="handover"),
+    path("prisons/<str:code>/bcst/", bcst_views.bcst, name="bcst"),
+]

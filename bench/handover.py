@@ -5,7 +5,12 @@ case in the mix) unless it is there already, then times three runs: the first ni
 (every row inserted), the next night (every row's calculated_on moves) and the same night
 again (nothing changes).
 
-    DATABASE_URL=postgres://... python bench/handover.py [--prisoners 85000]"""
+    DATABASE_URL=postgres://... python bench/handover.py [--prisoners 85000]
+
+`measure_loaded_estate` is bench/run.py's part for POM case management, on the estate
+generate_estate wrote and load_omic loaded: the first load of sentences.csv, the nightly
+recalculation, handover_report for the estate, and the handover dashboard's server time
+for the largest prison."""
 
 from __future__ import annotations
 
@@ -50,6 +55,58 @@ SELECT prison_number,
 FROM (SELECT prison_number, abs(hashtext(prison_number)) AS k FROM omic_prisoner) p
 WHERE k % 20 <> 0;  -- one in twenty unsentenced
 """
+
+
+def measure_loaded_estate(folder: Path, end: dt.date) -> list[tuple[str, str]]:
+    import io
+    import statistics
+    import tempfile
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from allocation import services
+    from omic.loading import load_extract
+
+    rows = []
+    # sentences.csv on its own into an empty sentence table: the file's own time, and until
+    # its follow-up (every prisoner's handover recalculated, Celery eager) is done.
+    sentences = folder / "sentences.csv"
+    lines = len(sentences.read_bytes().splitlines()) - 1
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE allocation_sentence")
+    with tempfile.TemporaryDirectory() as only:
+        (Path(only) / "sentences.csv").symlink_to(sentences)
+        started = time.perf_counter()
+        report = load_extract(directory=only, read_ahead=False)
+        total = time.perf_counter() - started
+    (result,) = report.files
+    rows.append(
+        (
+            "load_omic of sentences.csv, empty sentence table",
+            f"{lines:,} rows in {result.seconds:.2f} s = {lines / result.seconds:,.0f} rows/s "
+            f"({total:.2f} s with the handover recalculation it triggers)",
+        )
+    )
+    for label in ("nightly handover recalculation, every prisoner in custody", "the same night again"):
+        started = time.perf_counter()
+        result = services.recalculate_handovers(today=end)
+        seconds = time.perf_counter() - started
+        rows.append((label, f"{seconds:.2f} s: {result.prisoners:,} prisoners, {result.written:,} written"))
+    taken = []
+    for _ in range(3):
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command("handover_report", "--date", end.isoformat(), stdout=out)
+        taken.append(time.perf_counter() - started)
+    report_rows = out.getvalue().count("\n") - 1
+    rows.append(
+        (
+            "handover_report for the estate, CSV (median of 3)",
+            f"{statistics.median(taken):.2f} s: {report_rows:,} rows",
+        )
+    )
+    return rows
 
 
 def main() -> None:

@@ -108,6 +108,10 @@ def measure_pages() -> list[tuple[str, str]]:
             "governor's dashboard": (client, f"/prisons/{code}/"),
             "planning page": (client, f"/prisons/{code}/planning/"),
             f"wing page ({wing[0]}, {wing[1]:,} prisoners)": (client, f"/prisons/{code}/wings/{wing[0]}/"),
+            # the handover dashboard's longest list, and its BCST list
+            "handover dashboard (no POM list)": (client, f"/prisons/{code}/handover/?list=no_pom"),
+            "handover dashboard (upcoming handovers)": (client, f"/prisons/{code}/handover/"),
+            "BCST page": (client, f"/prisons/{code}/bcst/"),
         }
         if label == "largest":
             pages["national view (HQ)"] = (hq_client, "/hq/")

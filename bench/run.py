@@ -119,7 +119,7 @@ def main() -> None:
                 verbosity=0,
             )
             rows.append((f"generate_estate ({estate_weeks} weeks)", f"{time.perf_counter() - started:.1f} s"))
-        # rows of the files load_omic loads (sentences.csv waits for the allocation app)
+        # rows of the files load_omic loads
         lines = sum(len(f.read_bytes().splitlines()) - 1 for f in out.glob("*.csv") if f.name in loaded)
         # the issue's own figure: the median of three first loads (runs vary by a quarter
         # on a shared machine); the 52-week estate once, then again unchanged
@@ -206,6 +206,11 @@ def main() -> None:
             f"{statistics.median(timings) * 1000:.0f} ms",
         )
     )
+
+    from bench.handover import measure_loaded_estate
+
+    estate_folder = ROOT / "var" / "bench" / f"estate-{prisons}-{prisoners}-{weeks}-{args.end}"
+    rows.extend(measure_loaded_estate(estate_folder, end))
 
     from bench.pages import measure_pages
 

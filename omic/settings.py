@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keywork.tasks.close_out_last_week",
         "schedule": crontab(hour=5, minute=30, day_of_week="mon"),
     },
+    # Nightly, before the handover store: POM allocations of departed prisoners end.
+    "end-pom-allocations-for-departures": {
+        "task": "allocation.tasks.end_pom_allocations_for_departures",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Nightly: store every prisoner's responsibility and handover figures for the new day.
     "recalculate-handovers": {
         "task": "allocation.tasks.recalculate_handovers",

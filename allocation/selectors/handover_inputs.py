@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
-from allocation.handover import CurrentSpell, SentenceFacts
+from allocation.handover import SENTENCE_FIELD_NAMES, CurrentSpell, SentenceFacts
 from allocation.models import PomAllocation, PomRole, ResponsibilityOverride, Sentence
 from omic.models import CustodySpell, Prison, Prisoner
 
-SENTENCE_FIELDS = tuple(SentenceFacts.__dataclass_fields__)
+SENTENCE_FIELDS = SENTENCE_FIELD_NAMES
 
 
-@dataclass(frozen=True)
-class HandoverInput:
+class HandoverInput(NamedTuple):
+    """A tuple, not a dataclass: one is built per prisoner in custody (85,000 a night)."""
+
     prison_number: str
     prison_code: str
     date_of_birth: dt.date | None
@@ -35,10 +36,12 @@ def handover_inputs(
     prisoner_ids: Sequence[str] | None = None,
     prison_code: str | None = None,
     with_primary_pom: bool = False,
+    ordered: bool = True,
 ) -> Iterator[HandoverInput]:
     """Prisoners in custody on `on` (a spell with reception_date <= on < release_date),
-    sorted by prison_code, prison_number; narrowed to `prisoner_ids` or one prison if given.
-    With `with_primary_pom`, the primary POM allocated on that day ([start, end))."""
+    sorted by prison_code, prison_number (unless not `ordered`: the nightly store needs no
+    order, and sorting 85,000 rows is a tenth of the read); narrowed to `prisoner_ids` or one
+    prison if given. With `with_primary_pom`, the primary POM allocated on that day ([start, end))."""
     sentence_columns = ", ".join(f"se.{name}" for name in SENTENCE_FIELDS)
     primary = "NULL"
     if with_primary_pom:
@@ -61,24 +64,21 @@ def handover_inputs(
         LEFT JOIN {ResponsibilityOverride._meta.db_table} o
                ON o.prisoner_id = s.prisoner_id AND o.removed_at IS NULL
         WHERE {" AND ".join(where)}
-        ORDER BY s.prison_id, s.prisoner_id
+        {"ORDER BY s.prison_id, s.prisoner_id" if ordered else ""}
     """
     params = {"on": on, "ids": list(prisoner_ids or ()), "prison": prison_code, "primary": PomRole.PRIMARY}
     width = len(SENTENCE_FIELDS)
+    from_row = SentenceFacts.from_row
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(10_000):
             for row in rows:
-                number, prison, estate, reception, dob, sentenced = row[:6]
-                values = row[6 : 6 + width]
                 yield HandoverInput(
-                    prison_number=number,
-                    prison_code=prison,
-                    date_of_birth=dob,
-                    spell=CurrentSpell(estate, reception),
-                    sentence=SentenceFacts(**dict(zip(SENTENCE_FIELDS, values, strict=True)))
-                    if sentenced
-                    else None,
-                    override=row[6 + width],
-                    primary_pom_staff_id=row[7 + width],
+                    row[0],
+                    row[1],
+                    row[4],
+                    CurrentSpell(row[2], row[3]),
+                    from_row(row[6 : 6 + width]) if row[5] else None,
+                    row[6 + width],
+                    row[7 + width],
                 )

@@ -1,8 +1,12 @@
 """POM case management writes, each validated, audited and followed by a recalculation.
 
 handovers: the nightly handover store and responsibility overrides.
+bcst: BCST tasks for new custody episodes, and their completion.
+departures: POM allocations end when the prisoner leaves the prison.
 """
 
+from allocation.services.bcst import create_bcsts, record_bcst_completion
+from allocation.services.departures import end_pom_allocations_for_departures
 from allocation.services.handovers import (
     Recalculated,
     override_responsibility,
@@ -12,6 +16,9 @@ from allocation.services.handovers import (
 )
 
 __all__ = [
+    "create_bcsts",
+    "end_pom_allocations_for_departures",
+    "record_bcst_completion",
     "Recalculated",
     "override_responsibility",
     "recalculate_handovers",

@@ -65,8 +65,10 @@ def sentence_rows(rng: Random, estate: Estate, iso: IsoDates) -> Iterator[tuple[
                 thd = release - 30 - rng.randrange(90)
                 outcome = "Release"
             elif ted <= end + YEAR or rng.random() < 0.4:
-                thd = max(end - 180 + rng.randrange(540), start + 30)
-                if thd <= end or ted <= end:
+                # Some hearings are set more than 12 months ahead (pom.md's special cases 1-3).
+                thd = max(end - 180 + rng.randrange(900), start + 30)
+                if thd <= end or ted <= end or (thd > end + YEAR and rng.random() < 0.5):
+                    # A hearing passed (or one refused release and set the next a year off).
                     outcome = OUTCOMES_IN_CUSTODY[rng.randrange(len(OUTCOMES_IN_CUSTODY))]
             erd = thd if thd is not None and thd > end else ted
         else:
@@ -88,6 +90,10 @@ def sentence_rows(rng: Random, estate: Estate, iso: IsoDates) -> Iterator[tuple[
                 ard = release_point
             else:
                 crd = release_point
+            # A few sentences still in custody wait for their release dates to be calculated
+            # (pom.md special case 6, release_date_unknown).
+            if release is None and rng.random() < 0.01:
+                ped = ard = crd = None
             erd = ped or ard or crd
         recall = rng.random() < 0.06
         immigration = not prisoner.youth and rng.random() < 0.04

@@ -39,6 +39,7 @@ PRISON_SECTIONS: list[tuple[str, str, Action]] = [
     ("Benchmarks", "omic:benchmarks", Action.VIEW_PRISON),
     ("Planning", "keywork:planning", Action.VIEW_PRISON),
     ("Handover", "allocation:handover", Action.VIEW_PRISON),
+    ("BCST", "allocation:bcst", Action.VIEW_PRISON),
     ("POMs", "allocation:poms", Action.VIEW_PRISON),
     ("Settings", "omic:prison_settings", Action.VIEW_PRISON),
     ("Users", "omic:users", Action.MANAGE_USERS),

@@ -47,6 +47,10 @@ class Command(BaseCommand):
                 verbosity=verbosity, stdout=self.stdout, stderr=self.stderr,
             )
 
+        # POM allocations and BCST completions, which the extracts do not carry (allocation's command).
+        if loaded and "demo_pom_cases" in get_commands():
+            call_command("demo_pom_cases", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+
         self.stdout.write("Demo users: " + ", ".join(DEMO_USERS))
         self.stdout.write(f"Password: {settings.DEMO_PASSWORD}")
 
