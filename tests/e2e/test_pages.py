@@ -297,6 +297,8 @@ TABLE_PAGES = [
     ("governor", "/prisons/LEI/planning/"),
     ("governor", "/prisoners/A0001BC/"),
     ("governor", "/search/?q=A00"),
+    ("governor", "/prisons/LEI/handover/"),
+    ("admin", "/prisons/LEI/bcst/"),
     ("hq", "/hq/"),
     ("hq", "/"),
 ]
