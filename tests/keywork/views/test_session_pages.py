@@ -17,7 +17,7 @@ from omic import dates
 from omic.dates import long_date, week_start
 from omic.models import AuditEvent
 from tests import factories
-from tests.pages import ok
+from tests.pages import ok, queries_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -450,9 +450,7 @@ def test_governors_dashboard_counts_sessions_not_held_by_reason_per_week(
     client, users, estate, django_assert_max_num_queries
 ):
     client.force_login(users["governor"])
-    ok(client.get("/prisons/LEI/"))
-    with CaptureQueriesContext(connection) as before:
-        ok(client.get("/prisons/LEI/"))
+    before = queries_for(client, "/prisons/LEI/")
     for reason in ("staff_redeployed", "staff_redeployed", "prisoner_refused"):
         factories.SessionNotHeldFactory(
             prisoner=estate["alan"], prison=estate["lei"], date=TODAY, reason=reason
@@ -467,7 +465,7 @@ def test_governors_dashboard_counts_sessions_not_held_by_reason_per_week(
     )
     deleted.deleted_at = timezone.now()
     deleted.save()
-    with django_assert_max_num_queries(len(before.captured_queries)):
+    with django_assert_max_num_queries(before):
         text = ok(client.get("/prisons/LEI/")).content.decode()
     start = text.index('id="keywork-not-held-heading"')
     panel = text[start : text.index("</table>", start)]

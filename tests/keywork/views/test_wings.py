@@ -7,14 +7,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.shortcuts import resolve_url
-from django.test.utils import CaptureQueriesContext
 
 from keywork.views.wings import BEHIND_CSV_COLUMNS
 from omic import dates
 from tests import factories
-from tests.pages import ok
+from tests.pages import ok, queries_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -136,13 +134,11 @@ def test_the_wing_page_costs_the_same_queries_for_3_prisoners_as_for_1_503(
     client, users, estate, django_assert_max_num_queries
 ):
     client.force_login(users["wing_manager"])
-    ok(client.get("/prisons/LEI/wings/A/"))
-    with CaptureQueriesContext(connection) as small:
-        ok(client.get("/prisons/LEI/wings/A/"))
+    small = queries_for(client, "/prisons/LEI/wings/A/")
     factories.crowd(estate["lei"], estate["wing_a"], 1500, received=LONG_AGO)
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(small):
         text = ok(client.get("/prisons/LEI/wings/A/")).content.decode()
     assert summary_of(text)["In custody today"] == "1,503"
     assert summary_of(text)["Behind on key work"] == "1,502"
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(small):
         ok(client.get("/prisons/LEI/wings/A/behind.csv"))
