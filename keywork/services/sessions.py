@@ -12,6 +12,7 @@ its field.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -125,6 +126,23 @@ def _session_snapshot(session: Session) -> dict[str, Any]:
     }
 
 
+_record_session_change = partial(audit.record_write, object_type="session", snapshot=_session_snapshot)
+
+
+def _not_held_snapshot(not_held: SessionNotHeld) -> dict[str, Any]:
+    return {
+        "prisoner": not_held.prisoner_id,
+        "prison": not_held.prison_id,
+        "key_worker": not_held.key_worker_id,
+        "date": not_held.date,
+        "reason": not_held.reason,
+        "notes": not_held.notes,
+    }
+
+
+_record_not_held = partial(audit.record_write, object_type="session_not_held", snapshot=_not_held_snapshot)
+
+
 def _allocated_key_worker_id(prisoner: Prisoner, prison: Prison, day: dt.date) -> str | None:
     allocation = prisoner_selectors.allocation_on(prisoner, prison, day)
     return allocation.key_worker_id if allocation else None
@@ -179,14 +197,7 @@ def record_session(
             notes=notes or "",
             recorded_by=recorded_by,
         )
-        audit.record(
-            actor=recorded_by,
-            action="keywork.session.record",
-            prison_id=prison.pk,
-            object_type="session",
-            object_id=session.pk,
-            after=_session_snapshot(session),
-        )
+        _record_session_change(session, actor=recorded_by, action="keywork.session.record")
         recompute.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[prisoner.pk])
     return session
 
@@ -274,15 +285,8 @@ def correct_session(
             current.prisoner, current.prison, current.date
         )
         current.save()
-        audit.record(
-            actor=corrected_by,
-            action="keywork.session.correct",
-            prison_id=current.prison_id,
-            object_type="session",
-            object_id=current.pk,
-            before=before,
-            after=_session_snapshot(current),
-            reason=reason,
+        _record_session_change(
+            current, actor=corrected_by, action="keywork.session.correct", before=before, reason=reason
         )
         recompute.schedule_recompute(
             prison_id=current.prison_id,
@@ -306,15 +310,8 @@ def delete_session(*, session: Session, deleted_by: User | None, reason: str) ->
         current.deleted_at = timezone.now()
         current.deleted_reason = reason
         current.save(update_fields=["deleted_at", "deleted_reason", "updated_at"])
-        audit.record(
-            actor=deleted_by,
-            action="keywork.session.delete",
-            prison_id=current.prison_id,
-            object_type="session",
-            object_id=current.pk,
-            before=before,
-            after=_session_snapshot(current),
-            reason=reason,
+        _record_session_change(
+            current, actor=deleted_by, action="keywork.session.delete", before=before, reason=reason
         )
         recompute.schedule_recompute(
             prison_id=current.prison_id, days=[current.date], prisoner_ids=[current.prisoner_id]
@@ -361,20 +358,6 @@ def record_session_not_held(
             notes=notes or "",
             recorded_by=recorded_by,
         )
-        audit.record(
-            actor=recorded_by,
-            action="keywork.session_not_held.record",
-            prison_id=prison.pk,
-            object_type="session_not_held",
-            object_id=not_held.pk,
-            after={
-                "prisoner": prisoner.pk,
-                "prison": prison.pk,
-                "key_worker": key_worker.pk if key_worker else None,
-                "date": date,
-                "reason": reason,
-                "notes": not_held.notes,
-            },
-        )
+        _record_not_held(not_held, actor=recorded_by, action="keywork.session_not_held.record")
         recompute.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[])
     return not_held

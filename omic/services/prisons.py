@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -42,6 +43,9 @@ def _benchmark_snapshot(benchmark: Benchmark) -> dict[str, Any]:
     return {"effective_from": benchmark.effective_from, "band3_benchmark_fte": benchmark.band3_benchmark_fte}
 
 
+_record_benchmark_change = partial(audit.record_write, object_type="benchmark", snapshot=_benchmark_snapshot)
+
+
 def add_benchmark(
     *, prison: Prison, effective_from: dt.date, band3_benchmark_fte: Decimal, by: User, reason: str = ""
 ) -> Benchmark:
@@ -55,15 +59,7 @@ def add_benchmark(
         benchmark = Benchmark.objects.create(
             prison=prison, effective_from=effective_from, band3_benchmark_fte=band3_benchmark_fte
         )
-        audit.record(
-            actor=by,
-            action="benchmark.add",
-            prison_id=prison.pk,
-            object_type="benchmark",
-            object_id=benchmark.pk,
-            after=_benchmark_snapshot(benchmark),
-            reason=reason,
-        )
+        _record_benchmark_change(benchmark, actor=by, action="benchmark.add", reason=reason)
         prison_records_changed.send(sender=Benchmark, prison_id=prison.pk, since=effective_from)
     return benchmark
 
@@ -83,15 +79,8 @@ def correct_benchmark(
         since = min(benchmark.effective_from, effective_from)
         benchmark.effective_from, benchmark.band3_benchmark_fte = effective_from, band3_benchmark_fte
         benchmark.save(update_fields=["effective_from", "band3_benchmark_fte"])
-        audit.record(
-            actor=by,
-            action="benchmark.correct",
-            prison_id=prison.pk,
-            object_type="benchmark",
-            object_id=benchmark.pk,
-            before=before,
-            after=_benchmark_snapshot(benchmark),
-            reason=reason,
+        _record_benchmark_change(
+            benchmark, actor=by, action="benchmark.correct", before=before, reason=reason
         )
         prison_records_changed.send(sender=Benchmark, prison_id=prison.pk, since=since)
     return benchmark
@@ -135,9 +124,8 @@ def update_prison_settings(*, prison: Prison, by: User, changes: dict[str, Any],
             prison_id=prison.pk,
             object_type="prison",
             object_id=prison.pk,
-            before={f: before[f] for f in sorted(changed)},
-            after={f: new[f] for f in sorted(changed)},
             reason=reason,
+            **audit.changed_only(before, new, changed),
         )
         if "key_work_start_date" in changed:
             starts = [d for d in (before["key_work_start_date"], new["key_work_start_date"]) if d]
