@@ -19,6 +19,7 @@ from tests.factories import (
     PrisonFactory,
     StaffMemberFactory,
 )
+from tests.refusals import refusal
 
 MONDAY = dt.date(2025, 3, 3)
 TODAY = dt.date(2025, 3, 12)  # a Wednesday of the following week
@@ -48,6 +49,11 @@ def session_kwargs(w, **overrides):
     }
     kwargs.update(overrides)
     return kwargs
+
+
+def correct(*, session, by, reason, **changes):
+    """correct_session as of TODAY."""
+    return services.correct_session(session=session, corrected_by=by, reason=reason, today=TODAY, **changes)
 
 
 def released_on_monday(w):
@@ -368,35 +374,22 @@ def test_bad_correction_is_refused_and_saves_nothing(
     before = Session.objects.values().get(pk=session.pk)
     events = AuditEvent.objects.count()
     calls = len(recompute_calls)
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="fix", today=TODAY, **changes
-        )
-    assert refused.value.message_dict == {field: [message]}
+    refused = refusal(correct, session=session, by=world.user, reason="fix", **changes)
+    assert refused == {field: [message]}
     assert Session.objects.values().get(pk=session.pk) == before
     assert AuditEvent.objects.count() == events
     assert len(recompute_calls) == calls
 
 
 def test_correction_without_a_reason_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="  ", minutes=30, today=TODAY
-        )
-    assert refused.value.message_dict == {
-        "reason": ["Reason is required: say why the session is being corrected."]
-    }
+    refused = refusal(correct, session=session, by=world.user, reason="  ", minutes=30)
+    assert refused == {"reason": ["Reason is required: say why the session is being corrected."]}
     assert Session.objects.get(pk=session.pk).duration_minutes == 45
 
 
 def test_correction_that_changes_nothing_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="x", minutes=45, today=TODAY
-        )
-    assert refused.value.message_dict == {
-        NON_FIELD_ERRORS: ["Nothing to correct: change at least one detail of the session."]
-    }
+    refused = refusal(correct, session=session, by=world.user, reason="x", minutes=45)
+    assert refused == {NON_FIELD_ERRORS: ["Nothing to correct: change at least one detail of the session."]}
 
 
 def test_correction_of_a_field_that_cannot_change_is_a_programming_error(world, session):
@@ -419,26 +412,17 @@ def test_deletion_is_soft_and_audited_with_before_after_and_reason(world, sessio
 
 
 def test_deletion_without_a_reason_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.delete_session(session=session, deleted_by=world.user, reason="")
-    assert refused.value.message_dict == {
-        "reason": ["Reason is required: say why the session is being deleted."]
-    }
+    refused = refusal(services.delete_session, session=session, deleted_by=world.user, reason="")
+    assert refused == {"reason": ["Reason is required: say why the session is being deleted."]}
     assert Session.objects.get(pk=session.pk).deleted_at is None
 
 
 def test_deleted_session_can_be_neither_deleted_again_nor_corrected(world, session):
     services.delete_session(session=session, deleted_by=world.user, reason="duplicate")
-    with pytest.raises(ValidationError) as again:
-        services.delete_session(session=session, deleted_by=world.user, reason="duplicate")
-    assert again.value.message_dict == {NON_FIELD_ERRORS: ["This session has already been deleted."]}
-    with pytest.raises(ValidationError) as corrected:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="x", minutes=30, today=TODAY
-        )
-    assert corrected.value.message_dict == {
-        NON_FIELD_ERRORS: ["This session has been deleted: it cannot be corrected."]
-    }
+    again = refusal(services.delete_session, session=session, deleted_by=world.user, reason="duplicate")
+    assert again == {NON_FIELD_ERRORS: ["This session has already been deleted."]}
+    corrected = refusal(correct, session=session, by=world.user, reason="x", minutes=30)
+    assert corrected == {NON_FIELD_ERRORS: ["This session has been deleted: it cannot be corrected."]}
 
 
 # Sessions that did not happen

@@ -97,26 +97,19 @@ def test_the_trail_costs_the_same_queries_for_one_page_or_many(
 @pytest.fixture
 def prisoners(estate):
     spell = factories.CustodySpellFactory
-    smith = spell(
-        prisoner__prison_number="A1234BC",
-        prisoner__first_name="John",
-        prisoner__last_name="Smith",
-        prison=estate["lei"],
-        wing=estate["wing_a"],
-    )
-    spell(
-        prisoner__prison_number="B2345CD",
-        prisoner__first_name="Mary",
-        prisoner__last_name="Smith",
-        prison=estate["lei"],
-        wing=estate["wing_b"],
-    )
-    spell(
-        prisoner__prison_number="C3456DE",
-        prisoner__first_name="Tom",
-        prisoner__last_name="Smith",
-        prison=estate["bmi"],
-        wing=estate["wing_c"],
+    smith, _, _ = (
+        spell(
+            prisoner__prison_number=number,
+            prisoner__first_name=first_name,
+            prisoner__last_name="Smith",
+            prison=estate[prison],
+            wing=estate[wing],
+        )
+        for number, first_name, prison, wing in [
+            ("A1234BC", "John", "lei", "wing_a"),
+            ("B2345CD", "Mary", "lei", "wing_b"),
+            ("C3456DE", "Tom", "bmi", "wing_c"),
+        ]
     )
     # Moved from LEI to BMI: BMI holds him now.
     moved = factories.PrisonerFactory(prison_number="D4567EF", first_name="Dan", last_name="Smithson")
