@@ -5,11 +5,15 @@ from io import StringIO
 
 from django.core.management import call_command
 
-ALLOCATIONS = """\
-prison_number,staff_id,prison_code,start_date,end_date
-A1234BC,S1,LEI,2024-01-01,
-B2345CD,S1,LEI,2024-01-01,2024-03-01
-"""
+ALLOCATIONS_HEADER = "prison_number,staff_id,prison_code,start_date,end_date"
+
+
+def allocations(*rows: str) -> str:
+    """allocations.csv with these rows under its header."""
+    return "".join(f"{line}\n" for line in (ALLOCATIONS_HEADER, *rows))
+
+
+ALLOCATIONS = allocations("A1234BC,S1,LEI,2024-01-01,", "B2345CD,S1,LEI,2024-01-01,2024-03-01")
 
 
 SESSIONS = """\
