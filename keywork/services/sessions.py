@@ -103,9 +103,8 @@ def _session_errors(
             "kind",
             BCST_REFUSAL,
         )
-    elif kind not in SessionKind.values:
-        choices = ", ".join(refusals.lower_first(label) for label in SessionKind.labels)
-        refusals.add(errors, "kind", f"Kind must be one of: {choices}. Choose one of these.")
+    else:
+        refusals.check_choice(errors, "kind", "Kind", kind, SessionKind)
     return errors
 
 
@@ -337,9 +336,7 @@ def record_session_not_held(
         errors: refusals.Errors = {}
         if refusals.check_not_future(errors, "date", "Date", date, today, "the session was planned for"):
             refusals.check_in_custody(errors, "prisoner", prisoner, prison, date)
-        if reason not in NotHeldReason.values:
-            choices = ", ".join(refusals.lower_first(label) for label in NotHeldReason.labels)
-            refusals.add(errors, "reason", f"Reason must be one of: {choices}. Choose one of these.")
+        refusals.check_choice(errors, "reason", "Reason", reason, NotHeldReason)
         if key_worker is not None and key_worker.prison_id != prison.pk:
             refusals.add(
                 errors,
