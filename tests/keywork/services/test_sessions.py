@@ -51,6 +51,19 @@ def session_kwargs(w, **overrides):
     return kwargs
 
 
+def not_held_kwargs(w, **overrides):
+    """A session not held on MONDAY that the prisoner refused, recorded on TODAY."""
+    return {
+        "recorded_by": w.user,
+        "prisoner": w.prisoner,
+        "prison": w.prison,
+        "date": MONDAY,
+        "reason": NotHeldReason.PRISONER_REFUSED,
+        "today": TODAY,
+        **overrides,
+    }
+
+
 def correct(*, session, by, reason, **changes):
     """correct_session as of TODAY."""
     return services.correct_session(session=session, corrected_by=by, reason=reason, today=TODAY, **changes)
@@ -430,13 +443,7 @@ def test_deleted_session_can_be_neither_deleted_again_nor_corrected(world, sessi
 
 def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(world, recompute_calls):
     not_held = services.record_session_not_held(
-        recorded_by=world.user,
-        prisoner=world.prisoner,
-        prison=world.prison,
-        date=MONDAY,
-        reason=NotHeldReason.STAFF_REDEPLOYED,
-        key_worker=world.key_worker,
-        today=TODAY,
+        **not_held_kwargs(world, reason=NotHeldReason.STAFF_REDEPLOYED, key_worker=world.key_worker)
     )
     assert (not_held.reason, not_held.key_worker_id) == ("staff_redeployed", "S1")
     event = AuditEvent.objects.get()
@@ -459,18 +466,8 @@ def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(wor
     ],
 )
 def test_session_not_held_breaking_a_rule_is_refused(world, change, field, message):
-    kwargs = {
-        "recorded_by": world.user,
-        "prisoner": world.prisoner,
-        "prison": world.prison,
-        "date": MONDAY,
-        "reason": NotHeldReason.PRISONER_REFUSED,
-        "today": TODAY,
-        **change,
-    }
-    with pytest.raises(ValidationError) as refused:
-        services.record_session_not_held(**kwargs)
-    assert refused.value.message_dict == {field: [message]}
+    refused = refusal(services.record_session_not_held, **not_held_kwargs(world, **change))
+    assert refused == {field: [message]}
     assert not SessionNotHeld.objects.exists()
 
 
