@@ -48,6 +48,18 @@ def record(**fields: Any) -> AuditEvent:
     return event
 
 
+def snapshot_of(*fields: str, **renamed: str) -> Callable[[Any], dict[str, Any]]:
+    """What the audit keeps of one kind of model instance: a function giving each of `fields` by
+    its name (a foreign key as its primary key, not the object), and each of `renamed`
+    (name in the audit record = field name) likewise."""
+    names = {field: field for field in fields} | renamed
+
+    def snapshot(obj: Any) -> dict[str, Any]:
+        return {name: obj.serializable_value(field) for name, field in names.items()}
+
+    return snapshot
+
+
 def record_write(
     obj: Any,
     *,

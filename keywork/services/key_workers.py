@@ -40,21 +40,18 @@ def _days_through(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=7 * i) for i in range(weeks + 1)] + ([last] if last >= first else [])
 
 
-def _allocation_snapshot(allocation: KeyWorkerAllocation) -> dict[str, Any]:
-    return {
-        "prisoner": allocation.prisoner_id,
-        "prison": allocation.prison_id,
-        "key_worker": allocation.key_worker_id,
-        "start_date": allocation.start_date,
-        "end_date": allocation.end_date,
-        "source": allocation.source,
-        "reason": allocation.reason,
-        "end_reason": allocation.end_reason,
-        "deleted_at": allocation.deleted_at,
-        "deleted_reason": allocation.deleted_reason,
-    }
-
-
+_allocation_snapshot = audit.snapshot_of(
+    "prisoner",
+    "prison",
+    "key_worker",
+    "start_date",
+    "end_date",
+    "source",
+    "reason",
+    "end_reason",
+    "deleted_at",
+    "deleted_reason",
+)
 _record_allocation_change = partial(
     audit.record_write, object_type="key_worker_allocation", snapshot=_allocation_snapshot
 )

@@ -108,37 +108,24 @@ def _session_errors(
     return errors
 
 
-def _session_snapshot(session: Session) -> dict[str, Any]:
-    return {
-        "source": session.source,
-        "session_id": session.session_id,
-        "prisoner": session.prisoner_id,
-        "prison": session.prison_id,
-        "key_worker": session.key_worker_id,
-        "allocated_key_worker": session.allocated_key_worker_id,
-        "date": session.date,
-        "minutes": session.duration_minutes,
-        "kind": session.kind,
-        "notes": session.notes,
-        "deleted_at": session.deleted_at,
-        "deleted_reason": session.deleted_reason,
-    }
-
-
+_session_snapshot = audit.snapshot_of(
+    "source",
+    "session_id",
+    "prisoner",
+    "prison",
+    "key_worker",
+    "allocated_key_worker",
+    "date",
+    "kind",
+    "notes",
+    "deleted_at",
+    "deleted_reason",
+    minutes="duration_minutes",
+)
 _record_session_change = partial(audit.record_write, object_type="session", snapshot=_session_snapshot)
 
 
-def _not_held_snapshot(not_held: SessionNotHeld) -> dict[str, Any]:
-    return {
-        "prisoner": not_held.prisoner_id,
-        "prison": not_held.prison_id,
-        "key_worker": not_held.key_worker_id,
-        "date": not_held.date,
-        "reason": not_held.reason,
-        "notes": not_held.notes,
-    }
-
-
+_not_held_snapshot = audit.snapshot_of("prisoner", "prison", "key_worker", "date", "reason", "notes")
 _record_not_held = partial(audit.record_write, object_type="session_not_held", snapshot=_not_held_snapshot)
 
 
@@ -179,20 +166,15 @@ def record_session(
         # Lock the prisoner so that two submits of the same session arriving together are
         # checked one after the other, and the second finds the first.
         Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
-        duplicate = recent_duplicate(
+        same = _same_session(
             prisoner=prisoner, prison=prison, key_worker=key_worker, date=date, minutes=minutes, kind=kind
         )
+        duplicate = recent_duplicate(same)
         if duplicate is not None:
             raise AlreadyRecorded(duplicate)
         session = Session.objects.create(
-            source=Source.APP,
-            prisoner=prisoner,
-            prison=prison,
-            key_worker=key_worker,
+            **same,
             allocated_key_worker_id=_allocated_key_worker_id(prisoner, prison, date),
-            date=date,
-            duration_minutes=minutes,
-            kind=kind,
             notes=notes or "",
             recorded_by=recorded_by,
         )
@@ -201,21 +183,28 @@ def record_session(
     return session
 
 
-def recent_duplicate(
+def _same_session(
     *, prisoner: Prisoner, prison: Prison, key_worker: StaffMember, date: dt.date, minutes: int, kind: str
-) -> Session | None:
-    """The same session recorded in the app within DUPLICATE_WINDOW, if any (not deleted)."""
+) -> dict[str, Any]:
+    """The columns two sessions recorded in the app share when they are the same session
+    (a double submit): who with, where, by whom, when, how long and what kind."""
+    return {
+        "prisoner": prisoner,
+        "prison": prison,
+        "key_worker": key_worker,
+        "date": date,
+        "duration_minutes": minutes,
+        "kind": kind,
+        "source": Source.APP,
+    }
+
+
+def recent_duplicate(same: dict[str, Any]) -> Session | None:
+    """The same session (`_same_session`) recorded in the app within DUPLICATE_WINDOW, if any
+    (not deleted)."""
     return (
         Session.objects.filter(
-            prisoner=prisoner,
-            prison=prison,
-            key_worker=key_worker,
-            date=date,
-            duration_minutes=minutes,
-            kind=kind,
-            source=Source.APP,
-            deleted_at__isnull=True,
-            recorded_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **same, deleted_at__isnull=True, recorded_at__gte=timezone.now() - DUPLICATE_WINDOW
         )
         .order_by("-recorded_at")
         .first()

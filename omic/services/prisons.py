@@ -39,8 +39,7 @@ def _check_benchmark(
         refusals.add("band3_benchmark_fte", "Enter the Band 3 FTE benchmark, 0 or more, to 2 decimal places.")
 
 
-def _benchmark_snapshot(benchmark: Benchmark) -> dict[str, Any]:
-    return {"effective_from": benchmark.effective_from, "band3_benchmark_fte": benchmark.band3_benchmark_fte}
+_benchmark_snapshot = audit.snapshot_of("effective_from", "band3_benchmark_fte")
 
 
 _record_benchmark_change = partial(audit.record_write, object_type="benchmark", snapshot=_benchmark_snapshot)

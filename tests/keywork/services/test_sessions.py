@@ -307,6 +307,42 @@ def test_session_is_audited_and_its_week_recomputed(world, recompute_calls):
     assert recompute_calls == [("LEI", [dt.date(2025, 3, 9)])]
 
 
+def test_the_audit_keeps_every_detail_of_a_session_and_of_a_session_not_held(world):
+    KeyWorkerAllocationFactory(
+        prisoner=world.prisoner,
+        prison=world.prison,
+        key_worker=world.key_worker,
+        start_date=dt.date(2025, 1, 1),
+    )
+    session = services.record_session(**session_kwargs(world))
+    not_held = services.record_session_not_held(**not_held_kwargs(world, key_worker=world.key_worker))
+    recorded, not_held_event = AuditEvent.objects.order_by("pk")
+    assert (recorded.prison_id, not_held_event.prison_id) == ("LEI", "LEI")
+    assert (recorded.object_id, not_held_event.object_id) == (str(session.pk), str(not_held.pk))
+    assert recorded.after == {
+        "source": "app",
+        "session_id": None,
+        "prisoner": "A1234BC",
+        "prison": "LEI",
+        "key_worker": "S1",
+        "allocated_key_worker": "S1",
+        "date": "2025-03-03",
+        "minutes": 45,
+        "kind": "structured_interview",
+        "notes": "talked about education",
+        "deleted_at": None,
+        "deleted_reason": "",
+    }
+    assert not_held_event.after == {
+        "prisoner": "A1234BC",
+        "prison": "LEI",
+        "key_worker": "S1",
+        "date": "2025-03-03",
+        "reason": "prisoner_refused",
+        "notes": "",
+    }
+
+
 def test_session_in_a_suspended_week_is_recorded_and_the_form_is_warned(world):
     prison = PrisonFactory(code="BMI", estate=Estate.FEMALE)
     officer = StaffMemberFactory(staff_id="S3", prison=prison)
