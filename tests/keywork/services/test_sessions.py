@@ -308,12 +308,7 @@ def test_session_is_audited_and_its_week_recomputed(world, recompute_calls):
 
 
 def test_the_audit_keeps_every_detail_of_a_session_and_of_a_session_not_held(world):
-    KeyWorkerAllocationFactory(
-        prisoner=world.prisoner,
-        prison=world.prison,
-        key_worker=world.key_worker,
-        start_date=dt.date(2025, 1, 1),
-    )
+    KeyWorkerAllocationFactory(prisoner=world.prisoner, prison=world.prison, key_worker=world.key_worker)
     session = services.record_session(**session_kwargs(world))
     not_held = services.record_session_not_held(**not_held_kwargs(world, key_worker=world.key_worker))
     recorded, not_held_event = AuditEvent.objects.order_by("pk")
