@@ -95,6 +95,31 @@ def _choose(
     return min(pool, key=lambda k: (Fraction(caseload[k.staff_id], k.capacity), k.staff_id)), reason
 
 
+def _previous_key_worker(prison: Prison, on: dt.date) -> Subquery:
+    """The key worker of the prisoner's latest allocation at `prison` that ended by `on`."""
+    return Subquery(
+        KeyWorkerAllocation.objects.filter(
+            prison=prison,
+            prisoner=OuterRef("prisoner"),
+            deleted_at__isnull=True,
+            end_date__isnull=False,
+            end_date__lte=on,
+        )
+        .order_by("-end_date")
+        .values("key_worker_id")[:1]
+    )
+
+
+def _waiting(rows: Iterable[tuple]) -> list[WaitingPrisoner]:
+    """(prison number, reception date, wing, previous key worker) rows as `propose` takes them."""
+    return [
+        WaitingPrisoner(
+            prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev
+        )
+        for number, received, wing_id, prev in rows
+    ]
+
+
 def fetch_inputs(
     prison: Prison, on: dt.date, *, prisoners: bool = True
 ) -> tuple[list[WaitingPrisoner], list[KeyWorkerLoad]]:
@@ -112,31 +137,14 @@ def fetch_inputs(
     has_key_worker = KeyWorkerAllocation.objects.filter(
         eligibility.allocation_current_or_later_q(on), prisoner=OuterRef("prisoner")
     )
-    previous = (
-        KeyWorkerAllocation.objects.filter(
-            prison=prison,
-            prisoner=OuterRef("prisoner"),
-            deleted_at__isnull=True,
-            end_date__isnull=False,
-            end_date__lte=on,
-        )
-        .order_by("-end_date")
-        .values("key_worker_id")[:1]
-    )
     spells = (
         CustodySpell.objects.filter(dates.in_custody_on(on), prison=prison)
         .exclude(Exists(has_key_worker))
-        .annotate(previous_staff_id=Subquery(previous))
+        .annotate(previous_staff_id=_previous_key_worker(prison, on))
         .order_by()
         .values_list("prisoner_id", "reception_date", "wing_id", "previous_staff_id")
     )
-    prisoners = [
-        WaitingPrisoner(
-            prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev
-        )
-        for number, received, wing_id, prev in spells
-    ]
-    return prisoners, key_workers
+    return _waiting(spells), key_workers
 
 
 def fetch_caseload_to_move(prison: Prison, on: dt.date, staff_id: str) -> list[WaitingPrisoner]:
@@ -146,17 +154,6 @@ def fetch_caseload_to_move(prison: Prison, on: dt.date, staff_id: str) -> list[W
     spell_here = CustodySpell.objects.filter(
         dates.in_custody_on(on), prison=prison, prisoner=OuterRef("prisoner")
     )
-    previous = (
-        KeyWorkerAllocation.objects.filter(
-            prison=prison,
-            prisoner=OuterRef("prisoner"),
-            deleted_at__isnull=True,
-            end_date__isnull=False,
-            end_date__lte=on,
-        )
-        .order_by("-end_date")
-        .values("key_worker_id")[:1]
-    )
     rows = (
         KeyWorkerAllocation.objects.filter(
             eligibility.allocation_active_q(on), Exists(spell_here), prison=prison, key_worker_id=staff_id
@@ -164,17 +161,12 @@ def fetch_caseload_to_move(prison: Prison, on: dt.date, staff_id: str) -> list[W
         .annotate(
             reception_date=Subquery(spell_here.values("reception_date")[:1]),
             wing_id=Subquery(spell_here.values("wing_id")[:1]),
-            previous_staff_id=Subquery(previous),
+            previous_staff_id=_previous_key_worker(prison, on),
         )
         .order_by()
         .values_list("prisoner_id", "reception_date", "wing_id", "previous_staff_id")
     )
-    return [
-        WaitingPrisoner(
-            prison_number=number, reception_date=received, wing_id=wing_id, previous_staff_id=prev
-        )
-        for number, received, wing_id, prev in rows
-    ]
+    return _waiting(rows)
 
 
 def propose_moves(*, prison: Prison, on: dt.date, staff_id: str) -> list[Proposal]:

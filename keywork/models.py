@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import F, Q
 
+from omic import dates
 from omic.models import KEY_COLLATION, PeriodBox, Prison, Prisoner, StaffMember
 
 
@@ -74,7 +75,7 @@ class KeyWorkerAllocation(models.Model):
         ]
 
     def is_active_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+        return dates.covers(self.start_date, self.end_date, day)
 
 
 class SessionKind(models.TextChoices):

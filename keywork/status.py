@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from omic import dates
 from omic.models import Estate
 
 
@@ -66,7 +67,7 @@ class Band3Staffing:
 
 
 def _in_post(row: Band3StaffRow, day: dt.date) -> bool:
-    return row.in_post_from <= day and (row.in_post_to is None or day < row.in_post_to)
+    return dates.covers(row.in_post_from, row.in_post_to, day)
 
 
 def _trained(row: Band3StaffRow, day: dt.date) -> bool:

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 
 from omic import audit
 from omic.models import User
+from omic.services.users import store_password
 
 
 def lockout_minutes() -> int:
@@ -122,10 +123,8 @@ def unlock_address(*, ip_address: str, by: User | None) -> int:
 def change_password(*, user: User, new_password: str) -> None:
     """Set a new password the user chose (the form has checked the old one and the rules)."""
     with transaction.atomic():
-        user.set_password(new_password)
         # The password is the user's own now: an admin's "change it at next sign-in" is met.
-        user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password"])
+        store_password(user, new_password, must_change=False)
         audit.record(
             actor=user,
             action="user.password_changed",

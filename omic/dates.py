@@ -6,7 +6,8 @@ intervals").
 - A week is an ISO week, Monday to Sunday, named by its Monday.
 - Custody spells, staff in post and allocations are half-open ranges ``[start, end)``: the end
   day is not covered, and an empty end means still running. ``covering`` is that rule as a
-  queryset filter; the named predicates below apply it to each model's columns.
+  queryset filter (``covers`` for a row in hand); the named predicates below apply it to each
+  model's columns.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def open_weeks(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     are often logged a few days late, so both stay open to late records and nightly repair."""
     monday = week_start(today or timezone.localdate())
     return monday - WEEK, monday
+
+
+def covers(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """The half-open range ``[start, end)`` covers `day` (an empty end is open): ``covering``
+    for a row in hand."""
+    return start <= day and (end is None or day < end)
 
 
 def covering(day: dt.date, start: str, end: str, prefix: str = "") -> Q:

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.db.models.functions import Upper
 
+from omic import dates
+
 
 class DateRange(Func):
     """daterange(lower, upper, '[)'): the half-open intervals the policy dates use."""
@@ -297,7 +299,7 @@ class StaffMember(models.Model):
         return self.key_worker_trained_on is not None and self.key_worker_trained_on <= day
 
     def is_in_post_on(self, day) -> bool:
-        return self.in_post_from <= day and (self.in_post_to is None or day < self.in_post_to)
+        return dates.covers(self.in_post_from, self.in_post_to, day)
 
 
 class Role(models.TextChoices):

@@ -51,3 +51,30 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def queries_do_not_grow(django_assert_max_num_queries):
+    """queries_do_not_grow(fetch, grow, at_most=30): `fetch()` costs at most `at_most` queries,
+    and after `grow()` has added rows it costs no more than it did (no N+1). Returns what the
+    second fetch returned."""
+
+    def check(fetch, grow, at_most=30):
+        with django_assert_max_num_queries(at_most) as before:
+            fetch()
+        grow()
+        with django_assert_max_num_queries(len(before.captured_queries)):
+            return fetch()
+
+    return check
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in-process while the test runs, as in the demo (no REDIS_URL)."""
+    from omic.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.update(task_always_eager=True)
+    yield
+    app.conf.update(task_always_eager=eager)

@@ -8,16 +8,17 @@ import datetime as dt
 import json
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from keywork import auto_allocation
 from keywork.auto_allocation import Proposal
+from keywork.models import KeyWorkerAllocation
 from keywork.selectors import allocate as allocate_selectors
 from keywork.services.refusals import REASON_MAX_LENGTH
-from omic.models import Prison, StaffMember
+from omic.forms.fields import gds_helper
+from omic.models import Prison, Prisoner, StaffMember
 
 PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
 PLACED_RULES = frozenset(allocate_selectors.RULES)
@@ -58,15 +59,31 @@ class AllocationKeyWorkerField(forms.ModelChoiceField):
         return f"{name} ({obj.staff_id}{wing}) – caseload {obj.caseload} of {obj.capacity}"
 
 
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*layout)
-    return helper
+class PrisonerTodayForm(forms.Form):
+    """A form about one prisoner at `prison` today, named by prison number in its `prisoner`
+    field: `find` turns the number into what the form acts on, and a number it finds nothing
+    for is refused with `not_found`."""
+
+    not_found = ""
+
+    def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prison, self.on = prison, on
+
+    def find(self, number: str):
+        raise NotImplementedError
+
+    def clean_prisoner(self):
+        number = self.cleaned_data["prisoner"]
+        found = self.find(number)
+        if found is None:
+            raise ValidationError(
+                f"{number} {self.not_found} at {self.prison.name} today: check the prison number"
+            )
+        return found
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(PrisonerTodayForm):
     """Allocate a key worker to a prisoner from today; a current allocation is ended (reallocation)."""
 
     prisoner = PrisonNumberField(
@@ -90,28 +107,23 @@ class AllocateForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.prison, self.on = prison, on
-        self.fields["key_worker"].queryset = allocate_selectors.key_worker_choices(prison, on)
-        self.helper = _helper(
+        self.fields["key_worker"].queryset = allocate_selectors.key_worker_choices(self.prison, self.on)
+        self.helper = gds_helper(
             Field.text("prisoner", field_width=Fixed.TEN),
             Field.select("key_worker", css_class="govuk-!-width-full"),
             Field.text("reason"),
             Submit("submit", "Allocate key worker", css_id="allocate-submit"),
         )
 
-    def clean_prisoner(self):
-        number = self.cleaned_data["prisoner"]
-        prisoner = allocate_selectors.prisoner_in_custody(self.prison, self.on, number)
-        if prisoner is None:
-            raise ValidationError(
-                f"{number} is not in custody at {self.prison.name} today: check the prison number"
-            )
-        return prisoner
+    not_found = "is not in custody"
+
+    def find(self, number: str) -> Prisoner | None:
+        return allocate_selectors.prisoner_in_custody(self.prison, self.on, number)
 
 
-class EndAllocationForm(forms.Form):
+class EndAllocationForm(PrisonerTodayForm):
     """End a prisoner's current key worker allocation today (the first day without them)."""
 
     prisoner = PrisonNumberField(
@@ -130,23 +142,18 @@ class EndAllocationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, prison: Prison, on: dt.date, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.prison, self.on = prison, on
-        self.helper = _helper(
+        self.helper = gds_helper(
             Field.text("prisoner", field_width=Fixed.TEN),
             Field.text("reason"),
             Submit("submit", "End allocation", css_id="end-submit", css_class="govuk-button--warning"),
         )
 
-    def clean_prisoner(self):
-        number = self.cleaned_data["prisoner"]
-        allocation = allocate_selectors.allocation_at(self.prison, self.on, number)
-        if allocation is None:
-            raise ValidationError(
-                f"{number} has no key worker at {self.prison.name} today: check the prison number"
-            )
-        return allocation
+    not_found = "has no key worker"
+
+    def find(self, number: str) -> KeyWorkerAllocation | None:
+        return allocate_selectors.allocation_at(self.prison, self.on, number)
 
 
 class ConfirmAllocationsForm(forms.Form):

@@ -4,14 +4,14 @@ names, so a service's ValidationError({field: [...]}) lands beside its field."""
 from __future__ import annotations
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fixed, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
 from keywork.models import NotHeldReason, SessionKind
 from keywork.services import NOTES_MAX_LENGTH, REASON_MAX_LENGTH
 from keywork.services.sessions import BCST_REFUSAL
+from omic.forms.fields import gds_helper
 
 NOTES_TOO_LONG = f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer: shorten them."
 
@@ -22,6 +22,14 @@ class KeyWorkerChoiceField(forms.ModelChoiceField):
 
 
 class SessionDateField(DateInputField):
+    """The date {what}: "Date {what}" its label, "Enter the date {what}" when it is left empty."""
+
+    def __init__(self, what: str, **kwargs):
+        super().__init__(label=f"Date {what}", help_text="For example, 27 3 2025", **kwargs)
+        self.error_messages.update(
+            required=f"Enter the date {what}", incomplete="Enter the day, month and year"
+        )
+
     def compress(self, data_list):
         try:
             return super().compress(data_list)
@@ -75,7 +83,7 @@ class SessionForm(forms.Form):
             "invalid_choice": KEY_WORKER_NOT_OFFERED,
         },
     )
-    date = SessionDateField(label="Date of the session", help_text="For example, 27 3 2025")
+    date = SessionDateField("of the session")
     minutes = forms.IntegerField(
         label="Duration in minutes",
         # GOV.UK asks for a text input with a numeric keypad rather than type=number.
@@ -108,13 +116,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, key_workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_worker"].queryset = key_workers
-        self.fields["date"].error_messages.update(
-            required="Enter the date of the session", incomplete="Enter the day, month and year"
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.select("key_worker"),
             Field("date"),
             Field.text("minutes", field_width=Fixed.FIVE),
@@ -144,10 +146,7 @@ class SessionDeleteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="delete", **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("reason"), Submit("submit", "Delete session", css_class="govuk-button--warning")
         )
 
@@ -155,7 +154,7 @@ class SessionDeleteForm(forms.Form):
 class SessionNotHeldForm(forms.Form):
     """A planned session that did not take place (keywork.md, "Sessions that did not happen")."""
 
-    date = SessionDateField(label="Date the session was planned for", help_text="For example, 27 3 2025")
+    date = SessionDateField("the session was planned for")
     reason = forms.ChoiceField(
         label="Why it did not take place",
         choices=NotHeldReason.choices,
@@ -177,13 +176,7 @@ class SessionNotHeldForm(forms.Form):
     def __init__(self, *args, key_workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_worker"].queryset = key_workers
-        self.fields["date"].error_messages.update(
-            required="Enter the date the session was planned for", incomplete="Enter the day, month and year"
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field("date"),
             Field.radios("reason", legend_size=Size.SMALL),
             Field.select("key_worker"),

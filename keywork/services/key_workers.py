@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -39,34 +40,21 @@ def _days_through(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=7 * i) for i in range(weeks + 1)] + ([last] if last >= first else [])
 
 
-def _allocation_snapshot(allocation: KeyWorkerAllocation) -> dict[str, Any]:
-    return {
-        "prisoner": allocation.prisoner_id,
-        "prison": allocation.prison_id,
-        "key_worker": allocation.key_worker_id,
-        "start_date": allocation.start_date,
-        "end_date": allocation.end_date,
-        "source": allocation.source,
-        "reason": allocation.reason,
-        "end_reason": allocation.end_reason,
-        "deleted_at": allocation.deleted_at,
-        "deleted_reason": allocation.deleted_reason,
-    }
-
-
-def _record_allocation_change(
-    *, actor: User | None, action: str, allocation: KeyWorkerAllocation, before: dict | None, reason: str = ""
-) -> None:
-    audit.record(
-        actor=actor,
-        action=action,
-        prison_id=allocation.prison_id,
-        object_type="key_worker_allocation",
-        object_id=allocation.pk,
-        before=before,
-        after=_allocation_snapshot(allocation),
-        reason=reason,
-    )
+_allocation_snapshot = audit.snapshot_of(
+    "prisoner",
+    "prison",
+    "key_worker",
+    "start_date",
+    "end_date",
+    "source",
+    "reason",
+    "end_reason",
+    "deleted_at",
+    "deleted_reason",
+)
+_record_allocation_change = partial(
+    audit.record_write, object_type="key_worker_allocation", snapshot=_allocation_snapshot
+)
 
 
 def _end_or_delete(
@@ -156,7 +144,7 @@ def allocate_key_worker(
                 deleted_reason=SAME_DAY_REPLACEMENT,
             )
             _record_allocation_change(
-                actor=allocated_by, action=action, allocation=current, before=before, reason=reason
+                current, actor=allocated_by, action=action, before=before, reason=reason
             )
             first_days[current.prison_id] = min(first_days.get(current.prison_id, start_date), start_date)
         allocation = KeyWorkerAllocation.objects.create(
@@ -169,11 +157,7 @@ def allocate_key_worker(
             created_by=allocated_by,
         )
         _record_allocation_change(
-            actor=allocated_by,
-            action="keywork.allocation.create",
-            allocation=allocation,
-            before=None,
-            reason=reason,
+            allocation, actor=allocated_by, action="keywork.allocation.create", before=None, reason=reason
         )
         for prison_id, first in first_days.items():
             recompute.schedule_recompute(prison_id=prison_id, days=_days_through(first, today))
@@ -215,7 +199,7 @@ def deallocate_key_worker(
         refusals.raise_if_any(errors)
         before = _allocation_snapshot(current)
         action = _end_or_delete(current, on=end_date, end_reason=reason, deleted_reason=reason)
-        _record_allocation_change(actor=by, action=action, allocation=current, before=before, reason=reason)
+        _record_allocation_change(current, actor=by, action=action, before=before, reason=reason)
         recompute.schedule_recompute(prison_id=current.prison_id, days=_days_through(end_date, today))
     allocation.refresh_from_db()
     return current

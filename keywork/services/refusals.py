@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from keywork.selectors import prisoner as prisoner_selectors
 from omic.dates import long_date
@@ -31,6 +32,13 @@ def add(errors: Errors, field: str, *messages: str) -> None:
 def lower_first(label: str) -> str:
     """'Structured interview' -> 'structured interview'; 'ACCT review' stays."""
     return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def check_choice(errors: Errors, field: str, label: str, value: Any, choices: type[models.Choices]) -> None:
+    """`value` must be one of `choices`: the message lists their labels."""
+    if value not in choices.values:
+        listed = ", ".join(lower_first(choice) for choice in choices.labels)
+        add(errors, field, f"{label} must be one of: {listed}. Choose one of these.")
 
 
 def is_date(value: Any) -> bool:

@@ -12,6 +12,7 @@ its field.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -102,27 +103,30 @@ def _session_errors(
             "kind",
             BCST_REFUSAL,
         )
-    elif kind not in SessionKind.values:
-        choices = ", ".join(refusals.lower_first(label) for label in SessionKind.labels)
-        refusals.add(errors, "kind", f"Kind must be one of: {choices}. Choose one of these.")
+    else:
+        refusals.check_choice(errors, "kind", "Kind", kind, SessionKind)
     return errors
 
 
-def _session_snapshot(session: Session) -> dict[str, Any]:
-    return {
-        "source": session.source,
-        "session_id": session.session_id,
-        "prisoner": session.prisoner_id,
-        "prison": session.prison_id,
-        "key_worker": session.key_worker_id,
-        "allocated_key_worker": session.allocated_key_worker_id,
-        "date": session.date,
-        "minutes": session.duration_minutes,
-        "kind": session.kind,
-        "notes": session.notes,
-        "deleted_at": session.deleted_at,
-        "deleted_reason": session.deleted_reason,
-    }
+_session_snapshot = audit.snapshot_of(
+    "source",
+    "session_id",
+    "prisoner",
+    "prison",
+    "key_worker",
+    "allocated_key_worker",
+    "date",
+    "kind",
+    "notes",
+    "deleted_at",
+    "deleted_reason",
+    minutes="duration_minutes",
+)
+_record_session_change = partial(audit.record_write, object_type="session", snapshot=_session_snapshot)
+
+
+_not_held_snapshot = audit.snapshot_of("prisoner", "prison", "key_worker", "date", "reason", "notes")
+_record_not_held = partial(audit.record_write, object_type="session_not_held", snapshot=_not_held_snapshot)
 
 
 def _allocated_key_worker_id(prisoner: Prisoner, prison: Prison, day: dt.date) -> str | None:
@@ -162,50 +166,45 @@ def record_session(
         # Lock the prisoner so that two submits of the same session arriving together are
         # checked one after the other, and the second finds the first.
         Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
-        duplicate = recent_duplicate(
+        same = _same_session(
             prisoner=prisoner, prison=prison, key_worker=key_worker, date=date, minutes=minutes, kind=kind
         )
+        duplicate = recent_duplicate(same)
         if duplicate is not None:
             raise AlreadyRecorded(duplicate)
         session = Session.objects.create(
-            source=Source.APP,
-            prisoner=prisoner,
-            prison=prison,
-            key_worker=key_worker,
+            **same,
             allocated_key_worker_id=_allocated_key_worker_id(prisoner, prison, date),
-            date=date,
-            duration_minutes=minutes,
-            kind=kind,
             notes=notes or "",
             recorded_by=recorded_by,
         )
-        audit.record(
-            actor=recorded_by,
-            action="keywork.session.record",
-            prison_id=prison.pk,
-            object_type="session",
-            object_id=session.pk,
-            after=_session_snapshot(session),
-        )
+        _record_session_change(session, actor=recorded_by, action="keywork.session.record")
         recompute.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[prisoner.pk])
     return session
 
 
-def recent_duplicate(
+def _same_session(
     *, prisoner: Prisoner, prison: Prison, key_worker: StaffMember, date: dt.date, minutes: int, kind: str
-) -> Session | None:
-    """The same session recorded in the app within DUPLICATE_WINDOW, if any (not deleted)."""
+) -> dict[str, Any]:
+    """The columns two sessions recorded in the app share when they are the same session
+    (a double submit): who with, where, by whom, when, how long and what kind."""
+    return {
+        "prisoner": prisoner,
+        "prison": prison,
+        "key_worker": key_worker,
+        "date": date,
+        "duration_minutes": minutes,
+        "kind": kind,
+        "source": Source.APP,
+    }
+
+
+def recent_duplicate(same: dict[str, Any]) -> Session | None:
+    """The same session (`_same_session`) recorded in the app within DUPLICATE_WINDOW, if any
+    (not deleted)."""
     return (
         Session.objects.filter(
-            prisoner=prisoner,
-            prison=prison,
-            key_worker=key_worker,
-            date=date,
-            duration_minutes=minutes,
-            kind=kind,
-            source=Source.APP,
-            deleted_at__isnull=True,
-            recorded_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **same, deleted_at__isnull=True, recorded_at__gte=timezone.now() - DUPLICATE_WINDOW
         )
         .order_by("-recorded_at")
         .first()
@@ -274,15 +273,8 @@ def correct_session(
             current.prisoner, current.prison, current.date
         )
         current.save()
-        audit.record(
-            actor=corrected_by,
-            action="keywork.session.correct",
-            prison_id=current.prison_id,
-            object_type="session",
-            object_id=current.pk,
-            before=before,
-            after=_session_snapshot(current),
-            reason=reason,
+        _record_session_change(
+            current, actor=corrected_by, action="keywork.session.correct", before=before, reason=reason
         )
         recompute.schedule_recompute(
             prison_id=current.prison_id,
@@ -306,15 +298,8 @@ def delete_session(*, session: Session, deleted_by: User | None, reason: str) ->
         current.deleted_at = timezone.now()
         current.deleted_reason = reason
         current.save(update_fields=["deleted_at", "deleted_reason", "updated_at"])
-        audit.record(
-            actor=deleted_by,
-            action="keywork.session.delete",
-            prison_id=current.prison_id,
-            object_type="session",
-            object_id=current.pk,
-            before=before,
-            after=_session_snapshot(current),
-            reason=reason,
+        _record_session_change(
+            current, actor=deleted_by, action="keywork.session.delete", before=before, reason=reason
         )
         recompute.schedule_recompute(
             prison_id=current.prison_id, days=[current.date], prisoner_ids=[current.prisoner_id]
@@ -340,9 +325,7 @@ def record_session_not_held(
         errors: refusals.Errors = {}
         if refusals.check_not_future(errors, "date", "Date", date, today, "the session was planned for"):
             refusals.check_in_custody(errors, "prisoner", prisoner, prison, date)
-        if reason not in NotHeldReason.values:
-            choices = ", ".join(refusals.lower_first(label) for label in NotHeldReason.labels)
-            refusals.add(errors, "reason", f"Reason must be one of: {choices}. Choose one of these.")
+        refusals.check_choice(errors, "reason", "Reason", reason, NotHeldReason)
         if key_worker is not None and key_worker.prison_id != prison.pk:
             refusals.add(
                 errors,
@@ -361,20 +344,6 @@ def record_session_not_held(
             notes=notes or "",
             recorded_by=recorded_by,
         )
-        audit.record(
-            actor=recorded_by,
-            action="keywork.session_not_held.record",
-            prison_id=prison.pk,
-            object_type="session_not_held",
-            object_id=not_held.pk,
-            after={
-                "prisoner": prisoner.pk,
-                "prison": prison.pk,
-                "key_worker": key_worker.pk if key_worker else None,
-                "date": date,
-                "reason": reason,
-                "notes": not_held.notes,
-            },
-        )
+        _record_not_held(not_held, actor=recorded_by, action="keywork.session_not_held.record")
         recompute.schedule_recompute(prison_id=prison.pk, days=[date], prisoner_ids=[])
     return not_held

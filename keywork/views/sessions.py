@@ -39,6 +39,12 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
+def _service_fields(form: Form) -> dict:
+    """The form's cleaned fields for its service: the names are the service's keyword names
+    (keywork.forms.sessions), less the one-time form token."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "form_token"}
+
+
 def _came_from(request: HttpRequest) -> str | None:
     """The page (a path on this site) the form was opened from, for the back link and the
     return after saving; anything else is ignored."""
@@ -48,6 +54,20 @@ def _came_from(request: HttpRequest) -> str | None:
     ):
         return url
     return None
+
+
+def _recording_for(request: HttpRequest, prison_number: str):
+    """For a form that records a session with the prisoner (the user may record sessions and
+    see them): the prisoner, the prison where today's session is theirs, today, the page to
+    return to (where the form came from, else the prisoner's profile) and the key workers
+    offered."""
+    prisoner = access.prisoner_for(request.user, prison_number, Action.RECORD_SESSIONS)
+    today = dates.today()
+    prison = prisoner_selectors.session_prison(request.user, prisoner, today)
+    if prison is None:
+        raise Http404("No such prisoner")
+    back = _came_from(request) or reverse("omic:prisoner", args=[prisoner.pk])
+    return prisoner, prison, today, back, prisoner_selectors.deliverers(prison, today)
 
 
 def _new_form_token(request: HttpRequest) -> str:
@@ -89,14 +109,7 @@ def session_new(request: HttpRequest, prison_number: str) -> HttpResponse:
     """Log a key work session with a prisoner (services.record_session). Quick on a tablet: the
     allocated key worker and today are filled in, and saving returns to where it came from."""
     user = request.user
-    prisoner = access.prisoner_for(user, prison_number, Action.RECORD_SESSIONS)
-    today = dates.today()
-    prison = prisoner_selectors.session_prison(user, prisoner, today)
-    if prison is None:
-        raise Http404("No such prisoner")
-    came_from = _came_from(request)
-    profile = reverse("omic:prisoner", args=[prisoner.pk])
-    key_workers = prisoner_selectors.deliverers(prison, today)
+    prisoner, prison, today, back, key_workers = _recording_for(request, prison_number)
     already = None
     form = None
     if request.method == "POST":
@@ -106,18 +119,9 @@ def session_new(request: HttpRequest, prison_number: str) -> HttpResponse:
         if already_id is not None:
             already = prisoner_selectors.session_for(user, prisoner, already_id)
         elif form.is_valid():
-            data = form.cleaned_data
             try:
                 session = services.record_session(
-                    recorded_by=user,
-                    prisoner=prisoner,
-                    prison=prison,
-                    key_worker=data["key_worker"],
-                    date=data["date"],
-                    minutes=data["minutes"],
-                    kind=data["kind"],
-                    notes=data["notes"],
-                    today=today,
+                    recorded_by=user, prisoner=prisoner, prison=prison, today=today, **_service_fields(form)
                 )
             except services.AlreadyRecorded as duplicate:
                 already = duplicate.session
@@ -126,7 +130,7 @@ def session_new(request: HttpRequest, prison_number: str) -> HttpResponse:
             else:
                 _spend_form_token(request, token, session.pk)
                 _saved_message(request, prisoner, session, prison)
-                return redirect(came_from or profile)
+                return redirect(back)
     if request.method != "POST" or already is not None:
         # A fresh form (after a repeat too: not saved again, and a new token lets the user
         # record a genuinely different session): the allocated key worker and today filled in.
@@ -141,7 +145,7 @@ def session_new(request: HttpRequest, prison_number: str) -> HttpResponse:
         "prisoner": prisoner,
         "prison": prison,
         "today": today,
-        "back": came_from or profile,
+        "back": back,
         "already": already,
     }
     return render(request, "keywork/session_form.html", context)
@@ -185,18 +189,9 @@ def session_detail(request: HttpRequest, prison_number: str, session_id: int) ->
     elif request.method == "POST":
         correction = SessionCorrectionForm(request.POST, initial=initial, key_workers=key_workers)
         if correction.is_valid():
-            data = correction.cleaned_data
             try:
                 services.correct_session(
-                    session=session,
-                    corrected_by=user,
-                    reason=data["reason"],
-                    today=today,
-                    key_worker=data["key_worker"],
-                    date=data["date"],
-                    minutes=data["minutes"],
-                    kind=data["kind"],
-                    notes=data["notes"],
+                    session=session, corrected_by=user, today=today, **_service_fields(correction)
                 )
             except ValidationError as error:
                 _add_service_errors(correction, error)
@@ -217,28 +212,13 @@ def session_detail(request: HttpRequest, prison_number: str, session_id: int) ->
 def session_not_held(request: HttpRequest, prison_number: str) -> HttpResponse:
     """Record that a planned session did not take place, with its reason."""
     user = request.user
-    prisoner = access.prisoner_for(user, prison_number, Action.RECORD_SESSIONS)
-    today = dates.today()
-    prison = prisoner_selectors.session_prison(user, prisoner, today)
-    if prison is None:
-        raise Http404("No such prisoner")
-    came_from = _came_from(request)
-    profile = reverse("omic:prisoner", args=[prisoner.pk])
-    key_workers = prisoner_selectors.deliverers(prison, today)
+    prisoner, prison, today, back, key_workers = _recording_for(request, prison_number)
     if request.method == "POST":
         form = SessionNotHeldForm(request.POST, key_workers=key_workers)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 not_held = services.record_session_not_held(
-                    recorded_by=user,
-                    prisoner=prisoner,
-                    prison=prison,
-                    date=data["date"],
-                    reason=data["reason"],
-                    key_worker=data["key_worker"],
-                    notes=data["notes"],
-                    today=today,
+                    recorded_by=user, prisoner=prisoner, prison=prison, today=today, **_service_fields(form)
                 )
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -248,10 +228,10 @@ def session_not_held(request: HttpRequest, prison_number: str) -> HttpResponse:
                     f"Session not held on {not_held.date:%-d %B %Y} with {prisoner.first_name} "
                     f"{prisoner.last_name} recorded: {not_held.get_reason_display().lower()}.",
                 )
-                return redirect(came_from or profile)
+                return redirect(back)
     else:
         allocation = prisoner_selectors.allocation_on(prisoner, prison, today)
         initial = {"date": today, "key_worker": allocation.key_worker_id if allocation else None}
         form = SessionNotHeldForm(initial=initial, key_workers=key_workers)
-    context = {"form": form, "prisoner": prisoner, "prison": prison, "back": came_from or profile}
+    context = {"form": form, "prisoner": prisoner, "prison": prison, "back": back}
     return render(request, "keywork/session_not_held.html", context)

@@ -62,11 +62,16 @@ class NumberField(forms.Field):
             raise ValidationError(f"Enter {self.what} using the digits 0 to 9") from None
 
 
-def gds_layout(*fields: Field, button: str) -> FormHelper:
-    """Every core form's crispy helper: small labels, the fields, one submit button. The
-    templates write the <form> tag (some carry hidden fields, such as sign-in's `next`)."""
+def gds_helper(*layout) -> FormHelper:
+    """Every form's crispy helper: small labels and the layout given. The templates write the
+    <form> tag (some carry hidden fields, such as sign-in's `next`)."""
     helper = FormHelper()
     helper.form_tag = False
     helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Submit("submit", button))
+    helper.layout = Layout(*layout)
     return helper
+
+
+def gds_layout(*fields: Field, button: str) -> FormHelper:
+    """Every core form's crispy helper: small labels, the fields, one submit button."""
+    return gds_helper(*fields, Submit("submit", button))

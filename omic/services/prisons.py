@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -38,8 +39,10 @@ def _check_benchmark(
         refusals.add("band3_benchmark_fte", "Enter the Band 3 FTE benchmark, 0 or more, to 2 decimal places.")
 
 
-def _benchmark_snapshot(benchmark: Benchmark) -> dict[str, Any]:
-    return {"effective_from": benchmark.effective_from, "band3_benchmark_fte": benchmark.band3_benchmark_fte}
+_benchmark_snapshot = audit.snapshot_of("effective_from", "band3_benchmark_fte")
+
+
+_record_benchmark_change = partial(audit.record_write, object_type="benchmark", snapshot=_benchmark_snapshot)
 
 
 def add_benchmark(
@@ -55,15 +58,7 @@ def add_benchmark(
         benchmark = Benchmark.objects.create(
             prison=prison, effective_from=effective_from, band3_benchmark_fte=band3_benchmark_fte
         )
-        audit.record(
-            actor=by,
-            action="benchmark.add",
-            prison_id=prison.pk,
-            object_type="benchmark",
-            object_id=benchmark.pk,
-            after=_benchmark_snapshot(benchmark),
-            reason=reason,
-        )
+        _record_benchmark_change(benchmark, actor=by, action="benchmark.add", reason=reason)
         prison_records_changed.send(sender=Benchmark, prison_id=prison.pk, since=effective_from)
     return benchmark
 
@@ -83,15 +78,8 @@ def correct_benchmark(
         since = min(benchmark.effective_from, effective_from)
         benchmark.effective_from, benchmark.band3_benchmark_fte = effective_from, band3_benchmark_fte
         benchmark.save(update_fields=["effective_from", "band3_benchmark_fte"])
-        audit.record(
-            actor=by,
-            action="benchmark.correct",
-            prison_id=prison.pk,
-            object_type="benchmark",
-            object_id=benchmark.pk,
-            before=before,
-            after=_benchmark_snapshot(benchmark),
-            reason=reason,
+        _record_benchmark_change(
+            benchmark, actor=by, action="benchmark.correct", before=before, reason=reason
         )
         prison_records_changed.send(sender=Benchmark, prison_id=prison.pk, since=since)
     return benchmark
@@ -135,9 +123,8 @@ def update_prison_settings(*, prison: Prison, by: User, changes: dict[str, Any],
             prison_id=prison.pk,
             object_type="prison",
             object_id=prison.pk,
-            before={f: before[f] for f in sorted(changed)},
-            after={f: new[f] for f in sorted(changed)},
             reason=reason,
+            **audit.changed_only(before, new, changed),
         )
         if "key_work_start_date" in changed:
             starts = [d for d in (before["key_work_start_date"], new["key_work_start_date"]) if d]

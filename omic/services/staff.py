@@ -112,9 +112,8 @@ def update_staff(*, staff: StaffMember, by: User, changes: dict[str, Any], reaso
             prison_id=staff.prison_id,
             object_type="staff_member",
             object_id=staff.pk,
-            before={f: before[f] for f in sorted(changed)},
-            after={f: after[f] for f in sorted(changed)},
             reason=reason,
+            **audit.changed_only(before, after, changed),
         )
         moved = changed & set(IN_FIGURES)
         if moved:

@@ -270,6 +270,14 @@ def change_user_access(
     return user
 
 
+def store_password(user: User, password: str, *, must_change: bool) -> None:
+    """Save `user`'s new password (hashed), and whether they must choose their own at next
+    sign-in: true when an admin set it, false when it is the user's own."""
+    user.set_password(password)
+    user.must_change_password = must_change
+    user.save(update_fields=["password", "must_change_password"])
+
+
 def set_new_password(*, by: User, prison: Prison, user: User, password: str) -> User:
     """A new password from an admin: the user must choose their own at next sign-in. The audit
     record says that it changed, never what to."""
@@ -281,9 +289,7 @@ def set_new_password(*, by: User, prison: Prison, user: User, password: str) -> 
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
     with transaction.atomic():
-        user.set_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        store_password(user, password, must_change=True)
         audit.record(
             actor=by,
             action="user.password_set",

@@ -89,23 +89,17 @@ def benchmarks(request: HttpRequest, code: str) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             before = signals.key_work_status(prison)
             data = form.cleaned_data
+            fields = {
+                "effective_from": data["effective_from"],
+                "band3_benchmark_fte": data["band3_benchmark_fte"],
+                "by": user,
+                "reason": data["reason"],
+            }
             try:
                 if correcting:
-                    prison_services.correct_benchmark(
-                        benchmark=correcting,
-                        effective_from=data["effective_from"],
-                        band3_benchmark_fte=data["band3_benchmark_fte"],
-                        by=user,
-                        reason=data["reason"],
-                    )
+                    prison_services.correct_benchmark(benchmark=correcting, **fields)
                 else:
-                    prison_services.add_benchmark(
-                        prison=prison,
-                        effective_from=data["effective_from"],
-                        band3_benchmark_fte=data["band3_benchmark_fte"],
-                        by=user,
-                        reason=data["reason"],
-                    )
+                    prison_services.add_benchmark(prison=prison, **fields)
             except ValidationError as error:
                 show_refusals(form, error)
             else:

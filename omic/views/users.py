@@ -24,6 +24,11 @@ def _prison(request: HttpRequest, code: str):
     return prison
 
 
+def _access(data: dict) -> dict:
+    """What a user may do, as both forms that give it hold it: their role, wings and staff link."""
+    return {"role": data["role"], "wing_codes": data["wings"], "staff_id": data["staff_id"]}
+
+
 def users(request: HttpRequest, code: str) -> HttpResponse:
     prison = _prison(request, code)
     form = AddUserForm(request.POST or None, prison=prison)
@@ -36,10 +41,8 @@ def users(request: HttpRequest, code: str) -> HttpResponse:
                 username=data["username"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                role=data["role"],
-                wing_codes=data["wings"],
-                staff_id=data["staff_id"],
                 password=data["password"],
+                **_access(data),
             )
         except ValidationError as error:
             show_refusals(form, error)
@@ -75,10 +78,8 @@ def user_detail(request: HttpRequest, code: str, username: str) -> HttpResponse:
                 by=request.user,
                 prison=prison,
                 user=person,
-                role=data["role"],
-                wing_codes=data["wings"],
-                staff_id=data["staff_id"],
                 is_active=data["is_active"],
+                **_access(data),
             )
         except ValidationError as error:
             show_refusals(access_form, error)

@@ -1,15 +1,17 @@
 """keywork's two files as the tests write them, and `load`, which runs load_omic over a
 folder of them."""
 
-from io import StringIO
+from tests.omic.loading.extract import run_command
 
-from django.core.management import call_command
+ALLOCATIONS_HEADER = "prison_number,staff_id,prison_code,start_date,end_date"
 
-ALLOCATIONS = """\
-prison_number,staff_id,prison_code,start_date,end_date
-A1234BC,S1,LEI,2024-01-01,
-B2345CD,S1,LEI,2024-01-01,2024-03-01
-"""
+
+def allocations(*rows: str) -> str:
+    """allocations.csv with these rows under its header."""
+    return "".join(f"{line}\n" for line in (ALLOCATIONS_HEADER, *rows))
+
+
+ALLOCATIONS = allocations("A1234BC,S1,LEI,2024-01-01,", "B2345CD,S1,LEI,2024-01-01,2024-03-01")
 
 
 SESSIONS = """\
@@ -26,10 +28,4 @@ def load(tmp_path, files):
         old.unlink()
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("load_omic", str(folder), stdout=out, stderr=err)
-        status = 0
-    except SystemExit as exc:
-        status = exc.code
-    return status, out.getvalue(), err.getvalue()
+    return run_command(folder)

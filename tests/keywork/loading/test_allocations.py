@@ -9,7 +9,7 @@ from django.utils import timezone
 from keywork.models import KeyWorkerAllocation
 from tests.db import schema
 from tests.factories import KeyWorkerAllocationFactory
-from tests.keywork.loading.files import ALLOCATIONS, load
+from tests.keywork.loading.files import ALLOCATIONS, allocations, load
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,7 @@ def test_an_allocation_to_a_band_4_is_refused(estate, tmp_path):
 
 
 def test_overlapping_allocations_of_one_prisoner_are_refused(estate, tmp_path):
-    text = (
-        "prison_number,staff_id,prison_code,start_date,end_date\n"
-        "A1234BC,S1,LEI,2024-01-01,2024-03-01\n"
-        "A1234BC,S1,LEI,2024-02-01,\n"
-    )
+    text = allocations("A1234BC,S1,LEI,2024-01-01,2024-03-01", "A1234BC,S1,LEI,2024-02-01,")
     status, _, err = load(tmp_path, {"allocations.csv": text})
 
     assert status == 1
@@ -75,11 +71,7 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
     unchecked = dataclasses.replace(KIND, checks=checks)
     monkeypatch.setitem(registry._kinds, KIND.name, unchecked)
     before = schema("keywork_keyworkerallocation")
-    rows = (
-        "prison_number,staff_id,prison_code,start_date,end_date\n"
-        "A1234BC,S1,LEI,2024-01-01,\n"
-        "A1234BC,S1,LEI,2024-02-01,\n"
-    )
+    rows = allocations("A1234BC,S1,LEI,2024-01-01,", "A1234BC,S1,LEI,2024-02-01,")
 
     status, _, err = load(tmp_path, {"allocations.csv": rows})
 
@@ -110,9 +102,7 @@ def test_a_bulk_load_that_breaks_a_rebuilt_constraint_loads_nothing(estate, tmp_
 def test_an_allocation_overlapping_a_loaded_one_names_it_and_its_end(estate, tmp_path, row, expected):
     load(tmp_path, {"allocations.csv": ALLOCATIONS})
 
-    status, _, err = load(
-        tmp_path, {"allocations.csv": f"prison_number,staff_id,prison_code,start_date,end_date\n{row}\n"}
-    )
+    status, _, err = load(tmp_path, {"allocations.csv": allocations(row)})
 
     assert status == 1
     assert expected in err.splitlines()
@@ -127,7 +117,7 @@ def test_a_row_of_a_deleted_allocation_is_skipped_so_overlaps_nothing_loaded(est
         prisoner_id="A1234BC", prison_id="LEI", key_worker_id="S1", start_date=dt.date(2023, 12, 1)
     )
     # its key is the deleted allocation's: skipped, though it overlaps the open one from 2023-12-01
-    text = "prison_number,staff_id,prison_code,start_date,end_date\nA1234BC,S1,LEI,2024-01-01,\n"
+    text = allocations("A1234BC,S1,LEI,2024-01-01,")
 
     status, out, err = load(tmp_path, {"allocations.csv": text})
 

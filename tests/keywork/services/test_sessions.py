@@ -19,6 +19,7 @@ from tests.factories import (
     PrisonFactory,
     StaffMemberFactory,
 )
+from tests.refusals import refusal
 
 MONDAY = dt.date(2025, 3, 3)
 TODAY = dt.date(2025, 3, 12)  # a Wednesday of the following week
@@ -48,6 +49,24 @@ def session_kwargs(w, **overrides):
     }
     kwargs.update(overrides)
     return kwargs
+
+
+def not_held_kwargs(w, **overrides):
+    """A session not held on MONDAY that the prisoner refused, recorded on TODAY."""
+    return {
+        "recorded_by": w.user,
+        "prisoner": w.prisoner,
+        "prison": w.prison,
+        "date": MONDAY,
+        "reason": NotHeldReason.PRISONER_REFUSED,
+        "today": TODAY,
+        **overrides,
+    }
+
+
+def correct(*, session, by, reason, **changes):
+    """correct_session as of TODAY."""
+    return services.correct_session(session=session, corrected_by=by, reason=reason, today=TODAY, **changes)
 
 
 def released_on_monday(w):
@@ -288,6 +307,37 @@ def test_session_is_audited_and_its_week_recomputed(world, recompute_calls):
     assert recompute_calls == [("LEI", [dt.date(2025, 3, 9)])]
 
 
+def test_the_audit_keeps_every_detail_of_a_session_and_of_a_session_not_held(world):
+    KeyWorkerAllocationFactory(prisoner=world.prisoner, prison=world.prison, key_worker=world.key_worker)
+    session = services.record_session(**session_kwargs(world))
+    not_held = services.record_session_not_held(**not_held_kwargs(world, key_worker=world.key_worker))
+    recorded, not_held_event = AuditEvent.objects.order_by("pk")
+    assert (recorded.prison_id, not_held_event.prison_id) == ("LEI", "LEI")
+    assert (recorded.object_id, not_held_event.object_id) == (str(session.pk), str(not_held.pk))
+    assert recorded.after == {
+        "source": "app",
+        "session_id": None,
+        "prisoner": "A1234BC",
+        "prison": "LEI",
+        "key_worker": "S1",
+        "allocated_key_worker": "S1",
+        "date": "2025-03-03",
+        "minutes": 45,
+        "kind": "structured_interview",
+        "notes": "talked about education",
+        "deleted_at": None,
+        "deleted_reason": "",
+    }
+    assert not_held_event.after == {
+        "prisoner": "A1234BC",
+        "prison": "LEI",
+        "key_worker": "S1",
+        "date": "2025-03-03",
+        "reason": "prisoner_refused",
+        "notes": "",
+    }
+
+
 def test_session_in_a_suspended_week_is_recorded_and_the_form_is_warned(world):
     prison = PrisonFactory(code="BMI", estate=Estate.FEMALE)
     officer = StaffMemberFactory(staff_id="S3", prison=prison)
@@ -368,35 +418,22 @@ def test_bad_correction_is_refused_and_saves_nothing(
     before = Session.objects.values().get(pk=session.pk)
     events = AuditEvent.objects.count()
     calls = len(recompute_calls)
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="fix", today=TODAY, **changes
-        )
-    assert refused.value.message_dict == {field: [message]}
+    refused = refusal(correct, session=session, by=world.user, reason="fix", **changes)
+    assert refused == {field: [message]}
     assert Session.objects.values().get(pk=session.pk) == before
     assert AuditEvent.objects.count() == events
     assert len(recompute_calls) == calls
 
 
 def test_correction_without_a_reason_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="  ", minutes=30, today=TODAY
-        )
-    assert refused.value.message_dict == {
-        "reason": ["Reason is required: say why the session is being corrected."]
-    }
+    refused = refusal(correct, session=session, by=world.user, reason="  ", minutes=30)
+    assert refused == {"reason": ["Reason is required: say why the session is being corrected."]}
     assert Session.objects.get(pk=session.pk).duration_minutes == 45
 
 
 def test_correction_that_changes_nothing_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="x", minutes=45, today=TODAY
-        )
-    assert refused.value.message_dict == {
-        NON_FIELD_ERRORS: ["Nothing to correct: change at least one detail of the session."]
-    }
+    refused = refusal(correct, session=session, by=world.user, reason="x", minutes=45)
+    assert refused == {NON_FIELD_ERRORS: ["Nothing to correct: change at least one detail of the session."]}
 
 
 def test_correction_of_a_field_that_cannot_change_is_a_programming_error(world, session):
@@ -419,26 +456,17 @@ def test_deletion_is_soft_and_audited_with_before_after_and_reason(world, sessio
 
 
 def test_deletion_without_a_reason_is_refused(world, session):
-    with pytest.raises(ValidationError) as refused:
-        services.delete_session(session=session, deleted_by=world.user, reason="")
-    assert refused.value.message_dict == {
-        "reason": ["Reason is required: say why the session is being deleted."]
-    }
+    refused = refusal(services.delete_session, session=session, deleted_by=world.user, reason="")
+    assert refused == {"reason": ["Reason is required: say why the session is being deleted."]}
     assert Session.objects.get(pk=session.pk).deleted_at is None
 
 
 def test_deleted_session_can_be_neither_deleted_again_nor_corrected(world, session):
     services.delete_session(session=session, deleted_by=world.user, reason="duplicate")
-    with pytest.raises(ValidationError) as again:
-        services.delete_session(session=session, deleted_by=world.user, reason="duplicate")
-    assert again.value.message_dict == {NON_FIELD_ERRORS: ["This session has already been deleted."]}
-    with pytest.raises(ValidationError) as corrected:
-        services.correct_session(
-            session=session, corrected_by=world.user, reason="x", minutes=30, today=TODAY
-        )
-    assert corrected.value.message_dict == {
-        NON_FIELD_ERRORS: ["This session has been deleted: it cannot be corrected."]
-    }
+    again = refusal(services.delete_session, session=session, deleted_by=world.user, reason="duplicate")
+    assert again == {NON_FIELD_ERRORS: ["This session has already been deleted."]}
+    corrected = refusal(correct, session=session, by=world.user, reason="x", minutes=30)
+    assert corrected == {NON_FIELD_ERRORS: ["This session has been deleted: it cannot be corrected."]}
 
 
 # Sessions that did not happen
@@ -446,13 +474,7 @@ def test_deleted_session_can_be_neither_deleted_again_nor_corrected(world, sessi
 
 def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(world, recompute_calls):
     not_held = services.record_session_not_held(
-        recorded_by=world.user,
-        prisoner=world.prisoner,
-        prison=world.prison,
-        date=MONDAY,
-        reason=NotHeldReason.STAFF_REDEPLOYED,
-        key_worker=world.key_worker,
-        today=TODAY,
+        **not_held_kwargs(world, reason=NotHeldReason.STAFF_REDEPLOYED, key_worker=world.key_worker)
     )
     assert (not_held.reason, not_held.key_worker_id) == ("staff_redeployed", "S1")
     event = AuditEvent.objects.get()
@@ -475,18 +497,8 @@ def test_session_not_held_is_recorded_with_its_reason_audited_and_recomputed(wor
     ],
 )
 def test_session_not_held_breaking_a_rule_is_refused(world, change, field, message):
-    kwargs = {
-        "recorded_by": world.user,
-        "prisoner": world.prisoner,
-        "prison": world.prison,
-        "date": MONDAY,
-        "reason": NotHeldReason.PRISONER_REFUSED,
-        "today": TODAY,
-        **change,
-    }
-    with pytest.raises(ValidationError) as refused:
-        services.record_session_not_held(**kwargs)
-    assert refused.value.message_dict == {field: [message]}
+    refused = refusal(services.record_session_not_held, **not_held_kwargs(world, **change))
+    assert refused == {field: [message]}
     assert not SessionNotHeld.objects.exists()
 
 

@@ -7,6 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from omic.loading import load_extract
+from omic.models import AuditEvent
+
 PRISONS = """\
 prison_code,name,estate,country,key_work_start_date,pom_model,pom_model_chosen_on,key_worker_capacity
 LEI,HMP Leeds,male_closed,england,2019-01-07,operational,2020-04-01,
@@ -80,6 +83,17 @@ def run_command(folder, verbosity=1):
 
 def errors_of(report, name):
     return [str(e) for e in report[name].errors]
+
+
+def load_bad_rows(folder, kind, text, expected):
+    """Load the extract with `kind`'s file replaced by `text` (a BAD_ROWS case): its errors are
+    `expected`, it wrote no row and no audit record. Returns the report and the file's name."""
+    report = load_extract(directory=write_extract(folder, **{kind: text}))
+    name = f"{kind}.csv"
+    assert errors_of(report, name) == expected
+    assert report[name].inserted == report[name].updated == 0
+    assert not AuditEvent.objects.filter(object_type=name).exists()
+    return report, name
 
 
 BAD_ROWS = [
