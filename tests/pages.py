@@ -9,14 +9,3 @@ def ok(response, status=200):
     )
     return response
 
-
-def queries_for(client, url: str) -> int:
-    """How many queries the page costs once warm (the first request loads the session and user):
-    the baseline that a test then holds the page to as the data grows."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    ok(client.get(url))
-    with CaptureQueriesContext(connection) as queries:
-        ok(client.get(url))
-    return len(queries.captured_queries)

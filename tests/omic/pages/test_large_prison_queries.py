@@ -11,7 +11,7 @@ from keywork.models import KeyWorkerAllocation, Session
 from omic import dates
 from omic.models import AuditEvent, StaffMember
 from tests import factories
-from tests.pages import ok, queries_for
+from tests.pages import ok
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -90,13 +90,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("who", "url"), PAGES)
-def test_a_page_costs_no_more_queries_at_1500_prisoners(
-    client, users, estate, who, url, django_assert_max_num_queries
-):
+def test_a_page_costs_no_more_queries_at_1500_prisoners(client, users, estate, who, url, queries_do_not_grow):
     if url == "SESSION":
         url = f"/prisoners/A1111AA/sessions/{estate['session'].pk}/"
     client.force_login(users[who])
-    small = queries_for(client, url)
-    fill(estate, users["admin"])
-    with django_assert_max_num_queries(small):
-        ok(client.get(url))
+    ok(client.get(url))  # the national view computes a never-computed week first (a service's write)
+    queries_do_not_grow(lambda: ok(client.get(url)), lambda: fill(estate, users["admin"]), at_most=40)
