@@ -3,3 +3,13 @@
 app_name = "allocation"
 
 urlpatterns: list = []
+
+from django.urls import path  # noqa: E402
+
+from allocation.views import pom_page, poms  # noqa: E402
+
+urlpatterns += [
+    path("prisoners/<str:prison_number>/pom/", pom_page.prisoner_pom, name="prisoner_pom"),
+    path("prisons/<str:code>/poms/", poms.pom_list, name="poms"),
+    path("prisons/<str:code>/poms/<str:staff_id>/", poms.pom_caseload, name="pom"),
+]
