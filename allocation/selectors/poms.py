@@ -295,8 +295,10 @@ def sentence_of(prisoner: Prisoner) -> Sentence | None:
     return Sentence.objects.filter(prisoner=prisoner).first()
 
 
-def bcst_of(spell_id: int | None) -> Bcst | None:
-    """The BCST task of a custody spell, if it opened a new custody episode."""
+def bcst_of(spell_id: int | None, prisons: QuerySet) -> Bcst | None:
+    """The BCST task of a custody spell (if it opened a new custody episode) at `prisons`."""
     if spell_id is None:
         return None
-    return Bcst.objects.filter(spell_id=spell_id).select_related("completed_by").first()
+    return (
+        Bcst.objects.filter(spell_id=spell_id, prison_id__in=prisons).select_related("completed_by").first()
+    )

@@ -27,9 +27,7 @@ def pom_prisoner(prisoner, today, user) -> dict:
     figures = poms.figures_for(prisoner, today)
     prisons_seen = access.visible_spells(user).filter(prisoner=prisoner).values("prison_id")
     spell = holding_spell(prisoner, today)
-    bcst = poms.bcst_of(spell.pk if spell is not None else None)
-    if bcst is not None and not prisons_seen.filter(prison_id=bcst.prison_id).exists():
-        bcst = None
+    bcst = poms.bcst_of(spell.pk if spell is not None else None, prisons_seen)
     return {
         "figures": figures,
         "why": reasons.why(figures),
