@@ -49,3 +49,10 @@ def enqueue_recalculations(requests: list[tuple[str, ...] | None]) -> None:
         recalculate_handovers.apply_async(kwargs={"prisoner_ids": prisoner_ids}, retry=False)
     except Exception:
         logger.exception("handover recalculation not enqueued; the nightly run will repair it")
+
+
+@shared_task(**_RETRY)
+def end_pom_allocations_for_departures(today: str | None = None):
+    """Nightly: POM allocations of prisoners released or transferred end (pom.md)."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return {"ended": services.end_pom_allocations_for_departures(on=day)}

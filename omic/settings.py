@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.tasks.recalculate_handovers",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Nightly: POM allocations of prisoners released or transferred end.
+    "end-pom-allocations-for-departures": {
+        "task": "allocation.tasks.end_pom_allocations_for_departures",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # Logs go to stderr, each line with the id of the request it belongs to ("-" outside one);

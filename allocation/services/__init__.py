@@ -20,7 +20,11 @@ __all__ = [
 ]
 
 # pom_allocations: allocate, reallocate and deallocate POMs; sentences: the sentence record.
-from allocation.services.pom_allocations import allocate_pom, deallocate_pom  # noqa: E402
+from allocation.services.pom_allocations import (  # noqa: E402
+    allocate_pom,
+    deallocate_pom,
+    end_pom_allocations_for_departures,
+)
 from allocation.services.sentences import save_sentence  # noqa: E402
 
-__all__ += ["allocate_pom", "deallocate_pom", "save_sentence"]
+__all__ += ["allocate_pom", "deallocate_pom", "end_pom_allocations_for_departures", "save_sentence"]

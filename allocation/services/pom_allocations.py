@@ -23,7 +23,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from allocation import selectors
 from allocation.models import REASON_MAX_LENGTH, PomAllocation, PomRole
@@ -253,3 +253,59 @@ def deallocate_pom(
             _end(co_worker, on=max(on, co_worker.start_date), reason=PRIMARY_ENDED, by=by)
             ended.append(co_worker)
     return ended
+
+
+# --- departures (pom.md: allocations end on release or transfer) ------------------------------
+
+RELEASED, TRANSFERRED = "prisoner released", "prisoner transferred"
+
+# An open allocation ends on the release date of the spell at its prison that it started in:
+# a transfer when another spell of the prisoner begins that day, a release otherwise.
+_END_FOR_DEPARTURES = """
+UPDATE {allocation} AS a
+SET end_date = s.release_date,
+    end_reason = CASE WHEN EXISTS (
+        SELECT 1 FROM {spell} n WHERE n.prisoner_id = s.prisoner_id AND n.reception_date = s.release_date
+    ) THEN %(transferred)s ELSE %(released)s END
+FROM {spell} AS s
+WHERE a.end_date IS NULL
+  AND s.prisoner_id = a.prisoner_id AND s.prison_id = a.prison_id
+  AND s.reception_date <= a.start_date AND s.release_date >= a.start_date
+  AND s.release_date <= %(on)s
+RETURNING a.id, a.prison_id, a.end_date, a.end_reason
+"""
+
+
+def end_pom_allocations_for_departures(*, on: dt.date | None = None, by: User | None = None) -> int:
+    """End, across the estate, every open POM allocation whose prisoner has left its prison
+    (released or transferred by `on`): one set-based UPDATE, one audit record per prison.
+    Returns how many ended. Safe to run twice: an ended allocation is not open any more."""
+    on = on or dates.today()
+    tables = {"allocation": PomAllocation._meta.db_table, "spell": CustodySpell._meta.db_table}
+    params = {"on": on, "released": RELEASED, "transferred": TRANSFERRED}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_END_FOR_DEPARTURES.format(**tables), params)
+        ended = cursor.fetchall()
+        by_prison: dict[str, dict[str, Any]] = {}
+        for allocation_id, prison_id, end_date, reason in ended:
+            summary = by_prison.setdefault(
+                prison_id, {"on": on, RELEASED: 0, TRANSFERRED: 0, "allocations": {}}
+            )
+            summary[reason] += 1
+            summary["allocations"][str(allocation_id)] = end_date
+        audit.record_many(
+            [
+                {
+                    "actor": by,
+                    "action": "allocation.pom.end_for_departures",
+                    "prison_id": prison_id,
+                    "object_type": "prison",
+                    "object_id": prison_id,
+                    "before": {"allocations": dict.fromkeys(summary["allocations"])},
+                    "after": summary,
+                    "reason": "POM allocations end when the prisoner is released or transferred",
+                }
+                for prison_id, summary in sorted(by_prison.items())
+            ]
+        )
+    return len(ended)

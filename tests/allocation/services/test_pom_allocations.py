@@ -196,3 +196,44 @@ def test_the_database_holds_one_primary_and_one_different_co_worker(estate):
     allocate(estate["on_a"], estate["part_time_pom"], role="co_working")
     with pytest.raises(IntegrityError), transaction.atomic():
         allocate(estate["on_a"], estate["probation_pom"], role="co_working")  # a second co-worker
+
+
+def test_allocations_end_on_release_or_transfer_set_wise(estate, django_assert_max_num_queries):
+    from django.conf import settings
+
+    from allocation import tasks
+    from omic.models import CustodySpell
+
+    start = TODAY - dt.timedelta(days=30)
+    released, moved, staying = estate["on_a"], estate["tier_a"], estate["unsentenced"]
+    for prisoner in (released, moved, staying):
+        CustodySpell.objects.filter(prisoner=prisoner).update(reception_date=start - dt.timedelta(days=10))
+    allocate(released, estate["prison_pom"], start=start)
+    allocate(released, estate["part_time_pom"], role="co_working", start=start)
+    allocate(moved, estate["probation_pom"], start=start)
+    kept = allocate(staying, estate["prison_pom"], start=start)
+    left_on = TODAY - dt.timedelta(days=2)
+    CustodySpell.objects.filter(prisoner__in=[released, moved]).update(release_date=left_on)
+    factories.CustodySpellFactory(prisoner=moved, prison=estate["bmi"], reception_date=left_on)
+
+    with django_assert_max_num_queries(4):  # savepoint, UPDATE, audit INSERT, release
+        assert services.end_pom_allocations_for_departures(on=TODAY) == 3
+    ended = {
+        (a.prisoner_id, a.role): (a.end_date, a.end_reason) for a in PomAllocation.objects.exclude(pk=kept.pk)
+    }
+    assert ended == {
+        ("A1111AA", "primary"): (left_on, "prisoner released"),
+        ("A1111AA", "co_working"): (left_on, "prisoner released"),
+        ("B2222BB", "primary"): (left_on, "prisoner transferred"),
+    }
+    kept.refresh_from_db()
+    assert kept.is_active
+    event = AuditEvent.objects.get(action="allocation.pom.end_for_departures")
+    assert (event.prison_id, event.after["prisoner released"], event.after["prisoner transferred"]) == (
+        "LEI",
+        2,
+        1,
+    )
+    assert tasks.end_pom_allocations_for_departures.run(today=TODAY.isoformat()) == {"ended": 0}
+    entry = settings.CELERY_BEAT_SCHEDULE["end-pom-allocations-for-departures"]
+    assert entry["task"] == "allocation.tasks.end_pom_allocations_for_departures"
