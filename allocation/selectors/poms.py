@@ -193,10 +193,11 @@ def _mix_counts(prison: Prison, on: dt.date, staff_id: str | None = None) -> dic
 
 
 def pom_case_mix(prison: Prison, on: dt.date) -> list[CaseMix]:
-    """Every POM here (and anyone still holding cases here), with their case mix: two queries."""
+    """Every POM in post here (and anyone still holding cases here), with their case mix: two
+    queries."""
     counts = _mix_counts(prison, on)
     staff = StaffMember.objects.filter(
-        Q(pk__in=pom_staff(prison).values("pk")) | Q(pk__in=list(counts))
+        Q(pk__in=pom_staff(prison).filter(dates.in_post_on(on)).values("pk")) | Q(pk__in=list(counts))
     ).order_by("last_name", "first_name", "staff_id")
     rows = []
     for s in staff:

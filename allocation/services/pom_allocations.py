@@ -83,7 +83,7 @@ def _check_reason_length(errors: Errors, reason: str) -> None:
 def _check_pom(errors: Errors, staff: StaffMember, prison: Prison, on: dt.date) -> None:
     """Who may hold a POM case here: a POM (prison or probation) of band 4 or above at the
     prison, in post and active (pom.md "Who is who")."""
-    name = f"{staff.full_name} ({staff.staff_id})"
+    name = f"POM {staff.full_name} ({staff.staff_id})"
     if staff.prison_id != prison.pk:
         _add(errors, "staff_member", f"{name} is not on the staff of {prison.name}: choose one of its POMs.")
         return
@@ -144,8 +144,8 @@ def allocate_pom(
             _add(
                 errors,
                 "prisoner",
-                f"{prisoner.pk} is not in custody at {prison.name} on {long_date(on)}: only the prison "
-                "holding a prisoner allocates their POM.",
+                f"Prisoner {prisoner.pk} is not in custody at {prison.name} on {long_date(on)}: only "
+                "the prison holding a prisoner allocates their POM.",
             )
             raise ValidationError(errors)
         figures = selectors.figures_for(prisoner, on)
@@ -153,13 +153,13 @@ def allocate_pom(
             _add(
                 errors,
                 "prisoner",
-                f"{prisoner.pk} is not in OMiC scope ({selectors.out_of_scope_words(figures)}): "
+                f"Prisoner {prisoner.pk} is not in OMiC scope ({selectors.out_of_scope_words(figures)}): "
                 "only a prisoner in scope has a POM.",
             )
         _check_pom(errors, staff, prison, on)
         current = {a.role: a for a in selectors.current_pom_allocations(prisoner)}
         primary, co_worker = current.get(PomRole.PRIMARY), current.get(PomRole.CO_WORKING)
-        name = f"{staff.full_name} ({staff.staff_id})"
+        name = f"POM {staff.full_name} ({staff.staff_id})"
         mine = current.get(role)
         if mine is not None and mine.staff_member_id == staff.pk:
             _add(
@@ -177,7 +177,7 @@ def allocate_pom(
                 f"{selectors.role_words(other.role)} first.",
             )
         if role == PomRole.CO_WORKING and primary is None:
-            _add(errors, "role", "This prisoner has no primary POM: allocate the primary POM first.")
+            _add(errors, "role", "Co-working POM needs a primary POM: allocate the primary POM first.")
         recommended = figures.recommended_pom_type
         if (
             role == PomRole.PRIMARY

@@ -83,7 +83,7 @@ def test_admin_allocates_with_and_against_the_recommendation(
     page.goto("/prisoners/B2222BB/pom/")
     allocate(page, "Rob Reed (LEIR01)")
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Reason is required: Rob Reed (LEIR01) is a probation POM")
+    expect(summary).to_contain_text("Reason is required: POM Rob Reed (LEIR01) is a probation POM")
     assert summary.bounding_box()["y"] < 1000
     screenshot(page, f"pom-page-reason-required-{width}")
     assert_accessible(page)

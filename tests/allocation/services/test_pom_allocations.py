@@ -91,7 +91,7 @@ def test_reallocation_ends_the_old_allocation_and_starts_the_new_one_in_one_go(e
 def test_co_working_needs_a_primary_and_a_different_person(estate, admin):
     kwargs = {"by": admin, "prisoner": estate["on_a"], "prison": estate["lei"], "role": "co_working"}
     assert (
-        "allocate the primary POM first"
+        "Co-working POM needs a primary POM"
         in refusal(services.allocate_pom, staff_member=estate["part_time_pom"], **kwargs)["role"][0]
     )
     allocate(estate["on_a"], estate["prison_pom"])

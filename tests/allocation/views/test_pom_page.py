@@ -88,7 +88,7 @@ def test_against_the_recommendation_without_a_reason_is_refused_beside_the_field
     )
     content = ok(response).content.decode()
     assert "<title>Error: " in content and "govuk-error-summary" in content
-    assert "Reason is required: Rob Reed (LEIR01) is a probation POM" in content
+    assert "Reason is required: POM Rob Reed (LEIR01) is a probation POM" in content
     assert 'href="#id_reason"' in content
     assert not PomAllocation.objects.exists() and not AuditEvent.objects.exists()
 

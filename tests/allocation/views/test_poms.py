@@ -148,3 +148,12 @@ def test_dashboard_shows_the_pom_model(client, users, estate):
     assert "POM model: <strong>operational</strong>, chosen on 1 March 2024" in content
     content = ok(get(client, users["hq"], "/prisons/BMI/")).content.decode()
     assert "POM model: not chosen yet." in content
+
+
+def test_a_pom_who_left_is_listed_only_while_holding_cases_here(client, users, estate):
+    left = pom_world.pom("LEIP09", estate["lei"], last_name="Gone", in_post_to=TODAY - dt.timedelta(days=1))
+    listed = lambda: {r.staff.staff_id for r in ok(get(client, users["governor"], PAGE)).context["rows"]}  # noqa: E731
+    assert "LEIP09" not in listed()
+    allocate(estate["on_a"], left, start=TODAY - dt.timedelta(days=40))
+    assert "LEIP09" in listed()
+    assert "Active, not in post" in ok(get(client, users["governor"], PAGE)).content.decode()
