@@ -15,6 +15,13 @@ from omic.forms.fields import DateField, gds_layout
 from omic.forms.records import _reason
 
 
+def _layout(*fields, button: str, name: str, css_class: str = ""):
+    """gds_layout with a submit button of its own id: several forms share the POM page."""
+    helper = gds_layout(*fields, button=button)
+    helper.layout.fields[-1] = Submit("submit", button, css_id=f"{name}-submit", css_class=css_class)
+    return helper
+
+
 def _required_reason(label: str, what: str, help_text: str = "") -> forms.CharField:
     field = _reason(label, required=True)
     field.error_messages["required"] = f"Reason is required: say why {what}"
@@ -54,11 +61,12 @@ class AllocatePomForm(forms.Form):
             else ""
         )
         self.fields["reason"].help_text = "Kept with the allocation and in the audit record"
-        self.helper = gds_layout(
+        self.helper = _layout(
             Field.radios("role", legend_size=Size.SMALL, inline=True),
             Field.radios("staff_member", legend_size=Size.SMALL),
             Field.textarea("reason", rows=3),
             button="Allocate POM",
+            name="allocate",
         )
 
     def clean_staff_member(self):
@@ -81,12 +89,13 @@ class DeallocatePomForm(forms.Form):
         ]
         if len(current) == 1:
             self.initial.setdefault("role", current[0].role)
-        self.helper = gds_layout(
+        self.helper = _layout(
             Field.radios("role", legend_size=Size.SMALL),
             Field.textarea("reason", rows=2),
             button="Deallocate POM",
+            name="deallocate",
+            css_class="govuk-button--warning",
         )
-        self.helper.layout.fields[-1] = Submit("submit", "Deallocate POM", css_class="govuk-button--warning")
 
 
 def _optional_choice(label: str, choices, empty: str = "Not known") -> forms.ChoiceField:
@@ -140,7 +149,7 @@ class SentenceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_layout(
+        self.helper = _layout(
             Field.radios("sentence_type", legend_size=Size.SMALL, inline=True),
             Field("sentence_start_date"),
             *(Field(name) for name in DATE_LABELS),
@@ -154,6 +163,7 @@ class SentenceForm(forms.Form):
             Field.text("com_email", field_width=Fixed.TWENTY),
             Field.textarea("reason", rows=2),
             button="Save sentence record",
+            name="sentence",
         )
 
 
@@ -168,10 +178,11 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_layout(
+        self.helper = _layout(
             Field.radios("responsibility", legend_size=Size.SMALL),
             Field.textarea("reason", rows=2),
             button="Override responsibility",
+            name="override",
         )
 
 
@@ -181,4 +192,6 @@ class RemoveOverrideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = "Reason for removing the override"
-        self.helper = gds_layout(Field.textarea("reason", rows=2), button="Remove override")
+        self.helper = _layout(
+            Field.textarea("reason", rows=2), button="Remove override", name="remove_override"
+        )

@@ -166,15 +166,22 @@ def prisoner_pom(request: HttpRequest, prison_number: str) -> HttpResponse:
                 candidates=candidates,
                 recommended_words=context["recommended_words"],
             ),
-            "deallocate": DeallocatePomForm(_bound(request, "deallocate"), current=current)
+            "deallocate": DeallocatePomForm(
+                _bound(request, "deallocate"), current=current, prefix="deallocate"
+            )
             if current
             else None,
             "sentence": SentenceForm(
                 _bound(request, "sentence"),
+                auto_id="sentence_%s",
                 initial={name: getattr(sentence, name) for name in SENTENCE_FIELDS} if sentence else {},
             ),
-            "override": OverrideForm(_bound(request, "override")),
-            "remove_override": RemoveOverrideForm(_bound(request, "remove_override")) if override else None,
+            "override": OverrideForm(_bound(request, "override"), auto_id="override_%s"),
+            "remove_override": RemoveOverrideForm(
+                _bound(request, "remove_override"), auto_id="remove_override_%s"
+            )
+            if override
+            else None,
         }
         form = forms.get(submitted)
         done = {

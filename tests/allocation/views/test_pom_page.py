@@ -103,9 +103,13 @@ def test_a_pom_not_offered_is_refused_in_words(client, users, estate):
 def test_admin_deallocates_with_a_reason(client, users, estate):
     allocate(estate["on_a"], estate["prison_pom"], start=TODAY - dt.timedelta(days=5))
     client = signed_in(client, users["admin"])
-    refused = ok(client.post(PAGE, {"form": "deallocate", "role": "primary", "reason": ""})).content.decode()
+    refused = ok(
+        client.post(PAGE, {"form": "deallocate", "deallocate-role": "primary", "deallocate-reason": ""})
+    ).content.decode()
     assert "Reason is required: say why the POM is being deallocated" in refused
-    response = client.post(PAGE, {"form": "deallocate", "role": "primary", "reason": "Moved to days"})
+    response = client.post(
+        PAGE, {"form": "deallocate", "deallocate-role": "primary", "deallocate-reason": "Moved to days"}
+    )
     assert response.status_code == 302
     assert PomAllocation.objects.get().end_reason == "Moved to days"
 
@@ -176,3 +180,22 @@ def test_the_page_costs_the_same_for_one_pom_as_for_many(
     allocate(estate["on_a"], estate["part_time_pom"], role="co_working")
     with django_assert_max_num_queries(len(few.captured_queries)):
         ok(client.get(PAGE))
+
+
+def test_every_form_on_the_page_has_its_own_ids(client, users, estate):
+    import re
+    from collections import Counter
+
+    allocate(estate["on_a"], estate["prison_pom"])
+    ResponsibilityOverride.objects.create(prisoner=estate["on_a"], responsibility="com", reason="MAPPA 3")
+    content = ok(signed_in(client, users["admin"]).get(PAGE)).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', content))
+    assert [i for i, n in ids.items() if n > 1] == []
+    for form_id in (
+        "id_reason",
+        "id_deallocate-reason",
+        "sentence_reason",
+        "override_reason",
+        "remove_override_reason",
+    ):
+        assert f'for="{form_id}"' in content
