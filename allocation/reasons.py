@@ -9,8 +9,8 @@ from allocation.handover import HandoverFigures
 NOT_IN_CUSTODY = "not_in_custody"
 
 OUT_OF_SCOPE = {
-    handover.NOT_SENTENCED: "no sentence record: only a sentenced prisoner is in OMiC scope",
-    handover.UNDER_18: "under 18: OMiC applies from the 18th birthday",
+    handover.NOT_SENTENCED: "no sentence record, and only a sentenced prisoner is in scope",
+    handover.UNDER_18: "under 18, and OMiC applies from the 18th birthday",
     handover.DATE_OF_BIRTH_UNKNOWN: "date of birth unknown, so it cannot be shown they are 18 or over",
     NOT_IN_CUSTODY: "not in custody today",
 }

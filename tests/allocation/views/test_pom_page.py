@@ -199,3 +199,11 @@ def test_every_form_on_the_page_has_its_own_ids(client, users, estate):
         "remove_override_reason",
     ):
         assert f'for="{form_id}"' in content
+
+
+def test_out_of_scope_offers_no_allocation_and_says_why(client, users, estate):
+    content = ok(signed_in(client, users["admin"]).get("/prisoners/D4444DD/pom/")).content.decode()
+    assert "Not in OMiC scope: no sentence record" in content
+    assert "A POM is allocated only to a prisoner in OMiC scope" in content
+    assert 'name="form" value="allocate"' not in content
+    assert 'name="form" value="sentence"' in content  # the admin can record the sentence
