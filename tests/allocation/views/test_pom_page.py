@@ -207,3 +207,9 @@ def test_out_of_scope_offers_no_allocation_and_says_why(client, users, estate):
     assert "A POM is allocated only to a prisoner in OMiC scope" in content
     assert 'name="form" value="allocate"' not in content
     assert 'name="form" value="sentence"' in content  # the admin can record the sentence
+
+
+def test_a_wing_manager_sees_only_their_wings_prisoners(client, users, estate):
+    client = signed_in(client, users["wing_manager"])
+    ok(client.get(PAGE))
+    assert client.get("/prisoners/B2222BB/pom/").status_code == 404  # wing B is not theirs
