@@ -25,3 +25,9 @@ __all__ = [
     "remove_override",
     "schedule_recalculation",
 ]
+
+# pom_allocations: allocate, reallocate and deallocate POMs; sentences: the sentence record.
+from allocation.services.pom_allocations import allocate_pom, deallocate_pom  # noqa: E402
+from allocation.services.sentences import save_sentence  # noqa: E402
+
+__all__ += ["allocate_pom", "deallocate_pom", "save_sentence"]

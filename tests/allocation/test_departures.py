@@ -44,9 +44,7 @@ def test_a_departure_ends_the_prisoners_active_allocations_on_the_release_day(al
     assert services.end_pom_allocations_for_departures(on=LEFT) == 2
     leaving = allocations["leaving"]
     assert ends(allocations) == {(leaving, "primary"): LEFT, (leaving, "co_working"): LEFT}
-    assert (
-        PomAllocation.objects.filter(prisoner_id=leaving, end_reason="prisoner left the prison").count() == 2
-    )
+    assert PomAllocation.objects.filter(prisoner_id=leaving, end_reason="prisoner released").count() == 2
     event = AuditEvent.objects.get(action="allocation.pom.end_for_departures")
     assert event.prison_id == "LEI" and len(event.after["allocations"]) == 2
     assert services.end_pom_allocations_for_departures(on=LEFT) == 0  # idempotent

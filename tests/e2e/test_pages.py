@@ -299,6 +299,9 @@ TABLE_PAGES = [
     ("governor", "/search/?q=A00"),
     ("governor", "/prisons/LEI/handover/"),
     ("admin", "/prisons/LEI/bcst/"),
+    ("admin", "/prisons/LEI/poms/"),
+    ("admin", "/prisons/LEI/poms/LEI100/"),
+    ("admin", "/prisoners/A0001BC/pom/"),
     ("hq", "/hq/"),
     ("hq", "/"),
 ]
