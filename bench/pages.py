@@ -112,6 +112,7 @@ def measure_pages() -> list[tuple[str, str]]:
             "handover dashboard (no POM list)": (client, f"/prisons/{code}/handover/?list=no_pom"),
             "handover dashboard (upcoming handovers)": (client, f"/prisons/{code}/handover/"),
             "BCST page": (client, f"/prisons/{code}/bcst/"),
+            "POMs page": (client, f"/prisons/{code}/poms/"),
         }
         if label == "largest":
             pages["national view (HQ)"] = (hq_client, "/hq/")
