@@ -6,11 +6,11 @@ half swapped in, and recomputes on threads with connections of their own."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import signal
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.db import connection, connections
 from keywork import compliance
 from omic import dates
 from omic.models import Prison
+from tests.concurrency import at_once
 from tests.processes import database_url, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the other processes see committed rows
@@ -119,24 +120,8 @@ def _no_other_backend(cursor) -> bool:
 
 def run_at_once(*jobs):
     """Run the recomputes on threads at once (each thread has its own connection)."""
-    start = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(kwargs):
-        try:
-            start.wait()
-            compliance.recompute(**kwargs)
-        except Exception as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    results = at_once(*(functools.partial(compliance.recompute, **job) for job in jobs))
+    assert [r for r in results if isinstance(r, Exception)] == []
 
 
 ESTATE = {"week_from": FIRST, "week_to": LAST}
