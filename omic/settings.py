@@ -103,6 +103,9 @@ else:
 
     DATABASES = {"default": embedded_database(BASE_DIR)}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A kept connection is checked before a request reuses it: after PostgreSQL restarts (a
+# failover, maintenance) the next request connects again instead of failing on a dead one.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_omic")}
 
 AUTH_USER_MODEL = "omic.User"

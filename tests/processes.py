@@ -3,11 +3,13 @@ worker (a subprocess) on the test database and a given broker."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,3 +136,55 @@ def wait_for(condition, *, seconds: float = 20, every: float = 0.1):
         time.sleep(every)
         value = condition()
     return value
+
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+class PostgresServer:
+    """A PostgreSQL 15 server of the test's own (Debian's binaries) in a directory of its own, on
+    a free port, trust authentication for `postgres`; stopped and started again on the same
+    data; remove() stops it and deletes the data."""
+
+    def __init__(self):
+        assert os.path.exists(f"{PG_BIN}/pg_ctl"), "the database fault test needs Debian's postgresql-15"
+        # Not under pytest's tmp_path: that is private to root, and the server may not be root.
+        directory = self.directory = tempfile.mkdtemp(prefix="omic-test-pg-")
+        self.data = os.path.join(directory, "pgdata")
+        self.port = free_port()
+        # PostgreSQL refuses to run as root: then it runs as the postgres system user.
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        os.makedirs(self.data)
+        if self.as_user:
+            shutil.chown(directory, "postgres")
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [*self.as_user, f"{PG_BIN}/{program}", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.directory,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", self.data, "-o", options, "-l", f"{self.data}/log", "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def create_database(self, name: str) -> None:
+        where = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
+        command = ["psql", *where, "-c", f"CREATE DATABASE {name}"]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):  # not running
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
