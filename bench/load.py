@@ -90,7 +90,7 @@ def plan(run: str) -> dict:
             }
         )
 
-    busy = Prison.objects.annotate(n=Count("custody_spells")).filter(estate="male_closed").order_by("-n")[:12]
+    busy = Prison.objects.annotate(n=Count("spells")).filter(estate="male_closed").order_by("-n")[:12]
     for prison in busy:
         code = prison.code.lower()
         add(f"load-governor-{code}", "governor", prisons=[prison])
@@ -143,7 +143,7 @@ def check_nothing_lost(saved: list[dict], run: str) -> list[str]:
     missing = [s for s in saved if s["notes"] not in stored]
     if missing:
         problems.append(f"{len(missing)} of {len(saved)} sessions saved by the app are not in the database")
-    if len(stored) != len(saved):
+    if len(stored) != len(saved):  # a request cut off as the run stopped would show here
         problems.append(f"{len(stored)} sessions of this run stored, {len(saved)} reported saved")
     if RecomputeRequest.objects.exists():
         problems.append(f"{RecomputeRequest.objects.count()} recomputes left in the outbox")
@@ -199,17 +199,10 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     python = [sys.executable, "-m"]
     commands = [
-        [
-            *python,
-            "gunicorn",
-            "omic.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(args.workers),
-            "--threads",
-            "2",
-        ],
+        # keep-alive beyond the clients' pauses (1-3 s): gunicorn's default 2 s closes
+        # connections just as a client reuses them (connection resets at the client)
+        [*python, "gunicorn", "omic.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+         "--threads", "2", "--keep-alive", "30"],  # fmt: skip
         [*python, "celery", "-A", "omic", "worker", "-c", "1", "--loglevel=WARNING"],
         [*python, "celery", "-A", "omic", "beat", "--loglevel=WARNING", "-s", str(OUT / "beat")],
     ]
@@ -220,7 +213,8 @@ def main() -> None:
         locust_env = {**env, "LOAD_PLAN": str(plan_file), "LOAD_SAVED": str(saved_file)}
         subprocess.run(
             [args.locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(args.users),
-             "-r", "10", "-t", args.time, "--host", base, "--csv", str(OUT / "run"), "--only-summary"],
+             "-r", "10", "-t", args.time, "--host", base, "--csv", str(OUT / "run"), "--only-summary",
+             "--stop-timeout", "30"],
             cwd=ROOT, env=locust_env, check=False,
         )  # fmt: skip
         seconds = time.monotonic() - started
