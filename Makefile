@@ -7,7 +7,7 @@ PORT    ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/omic
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo run install install-dev browser services test lint assets bench clean-demo
+.PHONY: demo run install install-dev browser services test lint assets bench load clean-demo
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,14 @@ bench: install-dev services
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/omic_bench} \
 		SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} HTTPS=false \
 		$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# gunicorn + a Celery worker + beat on 127.0.0.1 under 50 locust users for 2 minutes, then
+# checks that every logged session is stored and counted (bench/load.py; not in the test run).
+# LOAD_ARGS=--small loads 12 prisons and 8,500 prisoners instead of the national estate.
+load: install-dev services
+	DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/omic_load} \
+		REDIS_URL=$${LOAD_REDIS_URL:-redis://127.0.0.1:6379/14} \
+		$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # Rebuild static/vendor from the pinned npm packages (needs Node; the output is committed).
 assets:

@@ -263,3 +263,40 @@ class PrisonerWeek(models.Model):
     @property
     def met_entitlement(self) -> bool:
         return self.entitled_sevenths > 0 and self.delivered_minutes * 7 >= self.entitled_sevenths
+
+
+_WEEKS_GIVEN = {"week_from__isnull": False, "week_to__gte": F("week_from")}
+
+
+class RecomputeRequest(models.Model):
+    """A recompute of the weekly figures asked for by a write and not yet handed to the broker
+    (an outbox). Written in the write's own transaction, so a committed write always leaves
+    either a queued Celery job or this row; deleted once the job is enqueued, or run by the
+    outbox sweep (keywork.recompute.sweep_outbox) when the broker was down."""
+
+    class Kind(models.TextChoices):
+        PRISON_WEEKS = "prison_weeks", "Weeks of one prison"
+        ESTATE_WEEKS = "estate_weeks", "Weeks of every prison"
+        RECONCILE = "reconcile", "Open-week reconciliation"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    prison = models.ForeignKey(
+        Prison, on_delete=models.CASCADE, null=True, blank=True, db_index=False, related_name="+"
+    )
+    week_from = models.DateField(null=True, blank=True)
+    week_to = models.DateField(null=True, blank=True)
+    # None: every prisoner of the weeks; an empty list: the prison figures only.
+    prisoner_ids = ArrayField(models.CharField(max_length=7), null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "keywork_recompute_request"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="prison_weeks", prison__isnull=False, **_WEEKS_GIVEN)
+                | Q(kind="estate_weeks", prison__isnull=True, **_WEEKS_GIVEN)
+                | Q(kind="reconcile", prison__isnull=True, week_from__isnull=True, week_to__isnull=True),
+                name="recompute_request_shape",
+            ),
+        ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from omic import dates, followups
+from omic import dates
 from omic.loading.signals import file_loaded
 from omic.signals import key_work_weeks, prison_records_changed
 
@@ -20,7 +20,7 @@ def recompute_open_weeks_after_estate_load(sender, counts, **kwargs):
         return
     from keywork import recompute
 
-    followups.on_commit(recompute.enqueue_recomputes, recompute.RECONCILE)
+    recompute.schedule_reconcile()
 
 
 @receiver(prison_records_changed, dispatch_uid="keywork-recompute-after-records-change")

@@ -39,7 +39,28 @@ def recompute_prison_weeks(
 @shared_task(**_RETRY)
 def reconcile_open_weeks(today: str | None = None):
     """Nightly: end allocations of departed prisoners and key workers, then recompute the
-    open weeks of every prison."""
+    open weeks of every prison; and, in the same jobs, whatever the outbox still holds (a
+    recompute whose enqueue failed)."""
+    # Imported here: keywork.recompute imports this module to enqueue these tasks.
+    from keywork import recompute
+
+    result = recompute.sweep_outbox(older_than=dt.timedelta(0), reconcile=True, today=today)
+    return {"swept": result}
+
+
+@shared_task(**_RETRY)
+def sweep_recompute_outbox(older_than_seconds: float | None = None):
+    """Every few minutes (beat): run the recomputes whose enqueue failed (the broker was down)."""
+    from keywork import recompute
+
+    older_than = (
+        recompute.SWEEP_MIN_AGE if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
+    )
+    return {"swept": recompute.sweep_outbox(older_than=older_than)}
+
+
+def reconcile(today: str | None = None):
+    """The reconciliation itself (run by the sweep, which reconcile_open_weeks starts)."""
     # Imported here: the service schedules recomputes through keywork.recompute, which
     # imports this module to enqueue these tasks.
     from keywork.services import key_workers

@@ -103,6 +103,9 @@ else:
 
     DATABASES = {"default": embedded_database(BASE_DIR)}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# A kept connection is checked before a request reuses it: after PostgreSQL restarts (a
+# failover, maintenance) the next request connects again instead of failing on a dead one.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_omic")}
 
 AUTH_USER_MODEL = "omic.User"
@@ -208,8 +211,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# A broker outage must not hang a user's request: fail fast, log, and let the nightly
-# reconciliation repair what was missed.
+# A broker outage must not hang a user's request: fail fast and log; the recompute stays in
+# the outbox (keywork.models.RecomputeRequest) until a sweep runs it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
@@ -219,8 +222,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "omic.tasks.return_staff_due_back",
         "schedule": crontab(hour=2, minute=5),
     },
-    # Nightly: end departed allocations and recompute the open weeks of every prison
-    # (this also repairs any recompute whose enqueue failed during the day).
+    # Every 5 minutes: run the recomputes whose enqueue failed (the broker was down); the
+    # first run after the broker is back catches up.
+    "sweep-recompute-outbox": {
+        "task": "keywork.tasks.sweep_recompute_outbox",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Nightly: end departed allocations and recompute the open weeks of every prison, with
+    # whatever the outbox still holds.
     "reconcile-open-weeks": {
         "task": "keywork.tasks.reconcile_open_weeks",
         "schedule": crontab(hour=2, minute=15),

@@ -12,6 +12,7 @@ from keywork.models import (
     NotHeldReason,
     PrisonerWeek,
     PrisonWeek,
+    RecomputeRequest,
     Session,
     SessionKind,
     SessionNotHeld,
@@ -246,3 +247,15 @@ class PrisonerWeekFactory(factory.django.DjangoModelFactory):
     sessions = 0
     at_week_end = False
     key_worker = None
+
+
+class RecomputeRequestFactory(factory.django.DjangoModelFactory):
+    """An outbox row: one prison's week whose recompute was not yet handed to the broker."""
+
+    class Meta:
+        model = RecomputeRequest
+
+    kind = RecomputeRequest.Kind.PRISON_WEEKS
+    prison = factory.SubFactory(PrisonFactory)
+    week_from = MONDAY
+    week_to = MONDAY

@@ -86,12 +86,14 @@ def recompute(
     weeks = (week_to - week_from).days // 7 + 1
     params = _params(prison_ids, week_from, week_to, prisoner_ids)
     in_callers_transaction = connection.in_atomic_block
+    # Decided before the transaction: a read of the figures inside it would hold their tables
+    # while waiting for the lock below, and deadlock with a rebuild that holds the lock and
+    # waits to swap those tables (tests/keywork/compliance/test_recompute_faults.py). Either
+    # path gives the same rows, so a decision made a moment early is still right.
+    rebuild = (
+        prison_ids is None and prisoner_ids is None and (weeks >= REBUILD_MIN_WEEKS or _none_computed())
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        rebuild = (
-            prison_ids is None
-            and prisoner_ids is None
-            and (weeks >= REBUILD_MIN_WEEKS or _none_computed(cursor))
-        )
         # JIT compilation costs more than it saves on these plans, small or large.
         cursor.execute("SET LOCAL jit = off")
         if prisoner_ids is None:
@@ -116,13 +118,14 @@ def recompute(
     )
 
 
-def _none_computed(cursor) -> bool:
+def _none_computed() -> bool:
     """No prisoner-week computed yet (a first load): then a rebuild has nothing to carry
     across or compare with, and writing fresh tables beats inserting row by row into the
     indexed ones (a first national load's open weeks, 165,000 rows: 1.8 s against 3.7 s).
     Either path gives the same rows; this only picks the quicker."""
-    cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM keywork_prisoner_week)")
-    return cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM keywork_prisoner_week)")
+        return cursor.fetchone()[0]
 
 
 def _all_prison_codes(cursor) -> list[str]:

@@ -105,6 +105,8 @@ class AllocateForm(PrisonerTodayForm):
         label="Reason (optional)",
         help_text="For example, new arrival, or moved to another wing. It is kept in the audit record.",
         required=False,
+        max_length=REASON_MAX_LENGTH,
+        error_messages={"max_length": f"Reason must be {REASON_MAX_LENGTH} characters or fewer: shorten it"},
     )
 
     def __init__(self, *args, **kwargs):

@@ -81,15 +81,21 @@ def allocate_key_worker(
     key_worker: StaffMember,
     start_date: dt.date,
     reason: str = "",
+    shown_at: dt.datetime | None = None,
 ) -> KeyWorkerAllocation:
     """Make `key_worker` the prisoner's key worker at `prison` from `start_date`, open-ended.
 
     A current allocation is ended the day the new one starts (half-open, so no day has two key
-    workers); one that started that same day is deleted instead, as replaced the same day."""
+    workers); one that started that same day is deleted instead, as replaced the same day.
+    With `shown_at` (when the admin's page was shown), a key worker allocated to the prisoner
+    since then, by another admin at the same moment say, refuses this one: the admin decided
+    on what they saw, which is no longer so."""
     today = dates.today()
     with transaction.atomic():
         # Serialise writes to this prisoner's allocations, then to this key worker's caseload.
         list(Prisoner.objects.select_for_update().filter(pk=prisoner.pk).values_list("pk", flat=True))
+        if shown_at is not None:
+            _refuse_if_allocated_since(prisoner, shown_at)
         key_worker = StaffMember.objects.select_for_update().get(pk=key_worker.pk)
         errors: refusals.Errors = {}
         if not refusals.is_date(start_date):
@@ -162,6 +168,28 @@ def allocate_key_worker(
         for prison_id, first in first_days.items():
             recompute.schedule_recompute(prison_id=prison_id, days=_days_through(first, today))
     return allocation
+
+
+def _refuse_if_allocated_since(prisoner: Prisoner, shown_at: dt.datetime) -> None:
+    since = (
+        KeyWorkerAllocation.objects.filter(prisoner=prisoner, created_at__gt=shown_at)
+        .select_related("key_worker", "created_by")
+        .order_by("-created_at")
+        .first()
+    )
+    if since is None:
+        return
+    by = f" by {since.created_by.username}" if since.created_by else ""
+    at = timezone.localtime(since.created_at).strftime("%H:%M")
+    raise ValidationError(
+        {
+            "prisoner": [
+                f"{prisoner.prison_number} was given {since.key_worker.full_name} ({since.key_worker_id}) "
+                f"as key worker at {at}{by}, after this page was shown: nothing was saved. Check the "
+                "prisoner's key worker and allocate again if it should still change."
+            ]
+        }
+    )
 
 
 def deallocate_key_worker(

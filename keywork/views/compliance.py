@@ -17,7 +17,10 @@ from omic import access, dates, downloads
 from omic.access import Action
 from omic.dates import week_start
 
-MAX_CSV_WEEKS = 260
+# A download computes and stores any week never computed before: a range is bounded so that
+# one request cannot make the app compute centuries (issue 17). Three years of weeks.
+MAX_YEARS = 3
+MAX_CSV_WEEKS = 157
 
 
 def _date_param(request: HttpRequest, name: str, default: dt.date) -> dt.date:
@@ -49,8 +52,18 @@ def compliance_csv(request: HttpRequest, code: str) -> HttpResponse:
         return _bad_request(str(error))
     if week_from > week_to:
         return _bad_request("'from' must be on or before 'to'.")
-    if (week_start(week_to) - week_start(week_from)).days // 7 >= MAX_CSV_WEEKS:
-        return _bad_request(f"Ask for at most {MAX_CSV_WEEKS} weeks at a time.")
+    current = week_start(today)
+    if week_start(week_to) > current:
+        return _bad_request(
+            f"The range ends after the current week: the latest week there are figures for starts on "
+            f"{dates.long_date(current)} ({current.isoformat()}). Ask for weeks up to that one."
+        )
+    weeks = (week_start(week_to) - week_start(week_from)).days // 7 + 1
+    if weeks > MAX_CSV_WEEKS:
+        return _bad_request(
+            f"The range is {weeks} weeks, longer than {MAX_YEARS} years: ask for at most "
+            f"{MAX_CSV_WEEKS} weeks ({MAX_YEARS} years) at a time."
+        )
     services.ensure_weeks_computed(prison_ids=[prison.pk], week_from=week_from, week_to=week_to)
     weeks = weekly.compliance_weeks(prison, week_from, week_to)
     first, last = week_start(week_from).isoformat(), week_start(week_to).isoformat()

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from keywork import services
 from keywork.forms.key_workers import (
@@ -94,6 +95,7 @@ def _allocate(request: HttpRequest, form: AllocateForm) -> bool:
             key_worker=key_worker,
             start_date=form.on,
             reason=form.cleaned_data["reason"],
+            shown_at=_shown_at(request),
         )
     except ValidationError as error:
         _add_service_errors(form, error)
@@ -104,6 +106,16 @@ def _allocate(request: HttpRequest, form: AllocateForm) -> bool:
         f"{prisoner.first_name} {prisoner.last_name} ({prisoner.prison_number}) from {long_date(form.on)}.",
     )
     return True
+
+
+def _shown_at(request: HttpRequest) -> dt.datetime | None:
+    """When the page the admin allocated from was shown (a hidden field; None if absent or not
+    a time, as from an older page: then no such check)."""
+    try:
+        shown = dt.datetime.fromisoformat(request.POST.get("shown_at", ""))
+    except ValueError:
+        return None
+    return shown if timezone.is_aware(shown) else None
 
 
 def _end(request: HttpRequest, form: EndAllocationForm) -> bool:
@@ -241,5 +253,6 @@ def allocate(request: HttpRequest, code: str) -> HttpResponse:
         if review
         else None,
         "today": today,
+        "shown_at": timezone.now().isoformat(),
     }
     return render(request, "keywork/allocate.html", context)

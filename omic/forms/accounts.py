@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from omic import accounts
-from omic.forms.fields import gds_layout
+from omic.forms.fields import PASSWORD_MAX_LENGTH, bound_length, gds_layout
 
 
 class SignInForm(AuthenticationForm):
@@ -23,6 +23,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        bound_length(self.fields["username"], 150, "Your username")
+        bound_length(self.fields["password"], PASSWORD_MAX_LENGTH, "Your password")
         self.fields["username"].widget.attrs.update(
             autocomplete="username", spellcheck="false", autofocus=False
         )
@@ -58,6 +60,8 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        for name in ("old_password", "new_password1", "new_password2"):
+            bound_length(self.fields[name], PASSWORD_MAX_LENGTH, "The password")
         self.helper = gds_layout(
             Field.text("old_password", field_width=Fixed.TWENTY),
             Field.text("new_password1", field_width=Fixed.TWENTY),

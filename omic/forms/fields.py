@@ -12,8 +12,23 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 ASCII_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# Long enough for any passphrase; short enough that hashing one costs nothing (issue 17).
+PASSWORD_MAX_LENGTH = 128
+
+
+def bound_length(field: forms.CharField, limit: int, what: str) -> forms.CharField:
+    """Refuse more than `limit` characters with a message that names the limit (a field Django's
+    own forms make, such as the sign-in password, has none)."""
+    # (Django's sign-in form sets its username's max_length after the field is made, so the
+    # field never checks it: the validator is what refuses.)
+    field.max_length = field.max_length or limit
+    if not any(isinstance(v, MaxLengthValidator) for v in field.validators):
+        field.validators.append(MaxLengthValidator(field.max_length))
+    field.error_messages["max_length"] = f"{what} must be {field.max_length} characters or fewer"
+    return field
 
 
 class DateField(DateInputField):

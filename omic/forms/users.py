@@ -5,12 +5,11 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from omic.forms.fields import gds_layout
+from omic.forms.fields import PASSWORD_MAX_LENGTH, gds_layout
 from omic.models import Role
 from omic.services.users import ADMIN_GIVES, NAME_MAX_LENGTH
 
 ROLE_CHOICES = [(role.value, role.label) for role in ADMIN_GIVES]
-PASSWORD_MAX_LENGTH = 128
 
 
 
@@ -51,10 +50,25 @@ class AccessFields(forms.Form):
 
 class AddUserForm(AccessFields):
     username = forms.CharField(
-        label="Username", max_length=150, error_messages={"required": "Enter a username"}
+        label="Username",
+        max_length=150,
+        error_messages={
+            "required": "Enter a username",
+            "max_length": "The username must be 150 characters or fewer",
+        },
     )
-    first_name = forms.CharField(label="First name", max_length=NAME_MAX_LENGTH, required=False)
-    last_name = forms.CharField(label="Last name", max_length=NAME_MAX_LENGTH, required=False)
+    first_name = forms.CharField(
+        label="First name",
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": f"The first name must be {NAME_MAX_LENGTH} characters or fewer"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": f"The last name must be {NAME_MAX_LENGTH} characters or fewer"},
+    )
     password = _password("Password for their first sign-in")
 
     def __init__(self, *args, **kwargs):

@@ -204,3 +204,38 @@ def test_hq_picks_a_week_filters_sorts_and_opens_a_prison(
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_admin_whose_prisoner_was_given_a_key_worker_meanwhile_is_told_and_nothing_is_saved(
+    chromium_browser, live_server, leeds, width, screenshot, assert_accessible, monkeypatch
+):
+    """Two admins at once: the second submits a page shown before the first's allocation."""
+    from keywork import services
+    from keywork.models import KeyWorkerAllocation
+    from omic.models import CustodySpell, StaffMember
+
+    # No worker reads the broker here (as in the other allocation browser test).
+    monkeypatch.setattr("keywork.recompute.enqueue_recomputes", lambda requests: True)
+    prisoner = CustodySpell.objects.filter(prison=leeds).order_by("prisoner_id").first().prisoner
+    context, page = at_width(chromium_browser, live_server, width)
+    try:
+        sign_in(page, "admin")
+        page.goto(f"/prisons/LEI/allocate/?prisoner={prisoner.prison_number}")
+        other = factories.UserFactory(username="bilal", role="admin")
+        other.prisons.set([leeds])
+        services.allocate_key_worker(
+            allocated_by=other, prisoner=prisoner, prison=leeds,
+            key_worker=StaffMember.objects.get(staff_id="LEI000"), start_date=TODAY,
+        )  # fmt: skip
+        page.get_by_label("Key worker", exact=True).select_option("LEI001")
+        page.get_by_role("button", name="Allocate key worker").click()
+        page.wait_for_load_state("networkidle")
+        summary = page.locator(".govuk-error-summary").inner_text()
+        assert f"{prisoner.prison_number} was given Oliver Smith (LEI000) as key worker at" in summary
+        assert "by bilal, after this page was shown: nothing was saved" in summary
+        assert list(KeyWorkerAllocation.objects.values_list("key_worker_id", flat=True)) == ["LEI000"]
+        screenshot(page, f"allocate-changed-meanwhile-{width}")
+        assert_accessible(page)
+    finally:
+        context.close()

@@ -16,14 +16,14 @@ from omic import dates
 WEEK = dt.timedelta(weeks=1)
 
 
-@pytest.fixture
-def jobs(monkeypatch):
-    """The jobs enqueue_recomputes hands to Celery, in order (the broker is not the subject)."""
-    enqueued = []
-    monkeypatch.setattr(recompute, "enqueue_reconcile_open_weeks", lambda: enqueued.append(("reconcile",)))
-    monkeypatch.setattr(recompute, "_enqueue_estate", lambda f, t: enqueued.append(("estate", f, t)))
-    monkeypatch.setattr(recompute, "_enqueue", lambda p, f, t, ps: enqueued.append((p, f, t, ps)))
-    return enqueued
+def planned(requests):
+    """The jobs enqueue_recomputes hands to Celery, in order, as tuples."""
+    shapes = {
+        "reconcile": lambda job: ("reconcile",),
+        "estate": lambda job: ("estate", job.week_from, job.week_to),
+        "prison": lambda job: (job.prison_id, job.week_from, job.week_to, job.prisoner_ids),
+    }
+    return [shapes[job.task](job) for job in recompute.plan(requests)]
 
 
 OPEN_FROM, OPEN_TO = dates.open_weeks()
@@ -67,9 +67,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("requests, expected", CASES.values(), ids=CASES.keys())
-def test_requests_become_the_fewest_jobs_that_cover_them(jobs, requests, expected):
-    recompute.enqueue_recomputes(requests)
-    assert jobs == expected
+def test_requests_become_the_fewest_jobs_that_cover_them(requests, expected):
+    assert planned(requests) == expected
 
 
 @pytest.mark.django_db(transaction=True)  # each file's transaction really commits

@@ -3,8 +3,6 @@ prison-week figure without anyone calling the engine."""
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
 
@@ -15,6 +13,7 @@ from keywork import compliance, services
 from keywork.models import PrisonWeek
 from omic import dates
 from tests import factories
+from tests.processes import celery_worker
 
 pytestmark = pytest.mark.worker
 
@@ -23,45 +22,9 @@ pytestmark = pytest.mark.worker
 def celery_worker_process(transactional_db):
     """Start `celery worker` against the test database and the Redis broker."""
     assert settings.REDIS_URL, "the worker test needs REDIS_URL (the README's test command sets it)"
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-    }
-    from omic.celery import app
-
     # A queue of this run's own, so no other worker on the same Redis can take its tasks.
-    queue = f"test-worker-{os.getpid()}"
-    routes = app.conf.task_routes
-    app.conf.task_routes = {"keywork.tasks.*": {"queue": queue}}
-    app.amqp.flush_routes()
-    # Celery keeps the router it first built: a task sent by an earlier test would
-    # otherwise leave this one routing to the default queue.
-    app.amqp.router = app.amqp.Router()
-    worker = [sys.executable, "-m", "celery", "-A", "omic", "worker", "--pool=solo", "--loglevel=WARNING"]
-    proc = subprocess.Popen(
-        [*worker, "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
-            break
-    else:
-        proc.kill()
-        pytest.fail("the Celery worker did not answer within 30 s")
-    try:
+    with celery_worker(broker_url=settings.REDIS_URL, queue=f"test-worker-{os.getpid()}") as proc:
         yield proc
-    finally:
-        app.conf.task_routes = routes
-        app.amqp.flush_routes()
-        app.amqp.router = app.amqp.Router()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_session_recorded_through_the_service_reaches_the_dashboard_via_a_real_worker(

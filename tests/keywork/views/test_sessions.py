@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keywork import reports, selectors
-from keywork.models import Session
+from keywork.models import PrisonWeek, Session
 from omic import dates
 from omic.dates import week_start
 from omic.models import AuditEvent
@@ -165,6 +165,44 @@ def test_compliance_csv_bad_dates_are_400(client, users, query):
     response = client.get(f"/prisons/LEI/compliance.csv?{query}")
     assert response.status_code == 400
     assert response.content
+
+
+NEXT_WEEK = MONDAY + dt.timedelta(weeks=1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [f"from={MONDAY}&to={NEXT_WEEK}", f"from={NEXT_WEEK}&to={NEXT_WEEK}", "from=2025-01-06&to=9999-12-31"],
+)
+def test_compliance_csv_refuses_weeks_after_the_current_one_and_computes_nothing(client, users, query):
+    client.force_login(users["governor"])
+    response = client.get(f"/prisons/LEI/compliance.csv?{query}")
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        f"The range ends after the current week: the latest week there are figures for starts on "
+        f"{dates.long_date(MONDAY)} ({MONDAY}). Ask for weeks up to that one."
+    )
+    assert not PrisonWeek.objects.exists()
+
+
+def test_compliance_csv_refuses_a_range_longer_than_three_years_and_computes_nothing(client, users):
+    client.force_login(users["governor"])
+    first = MONDAY - dt.timedelta(weeks=157)  # 158 weeks with the current one
+    response = client.get(f"/prisons/LEI/compliance.csv?from=0001-01-01&to={MONDAY}")
+    assert response.status_code == 400
+    assert "longer than 3 years: ask for at most 157 weeks (3 years) at a time." in response.content.decode()
+    response = client.get(f"/prisons/LEI/compliance.csv?from={first}&to={MONDAY}")
+    assert response.status_code == 400
+    assert response.content.decode().startswith("The range is 158 weeks, longer than 3 years")
+    assert not PrisonWeek.objects.exists()
+
+
+def test_compliance_csv_gives_three_years_of_weeks_up_to_the_current_one(client, users):
+    client.force_login(users["governor"])
+    first = MONDAY - dt.timedelta(weeks=156)
+    response = ok(client.get(f"/prisons/LEI/compliance.csv?from={first}&to={TODAY}"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert (len(rows), rows[0]["week_start"], rows[-1]["week_start"]) == (157, str(first), str(MONDAY))
 
 
 def test_compliance_csv_scope(client, users):
