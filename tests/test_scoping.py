@@ -129,12 +129,18 @@ ACCESS: dict[str, Rule] = {
     "keywork:allocate": prison_page(ADMIN_ONLY, write=ADMIN_ONLY),
     "keywork:planning": prison_page(),
     "keywork:compliance_csv": prison_page(),
+    "allocation:handover": prison_page(),
+    "allocation:bcst": prison_page(write=ADMIN_ONLY),
+    "allocation:poms": prison_page(),
+    "allocation:pom": prison_page(),
     # wing pages and prisoner pages (the prisoner's wing decides)
     "omic:wing": wing_page(),
+    "keywork:behind_csv": wing_page(),
     "omic:prisoner": prisoner_page(),
     "keywork:session_new": prisoner_page(SESSION_WRITERS, write=SESSION_WRITERS),
     "keywork:session_not_held": prisoner_page(SESSION_WRITERS, write=SESSION_WRITERS),
     "keywork:session": prisoner_page(write=SESSION_WRITERS),  # read only for the other roles
+    "allocation:prisoner_pom": prisoner_page(write=ADMIN_ONLY),  # read only for the other roles
 }
 
 # Whole namespaces decided at once: Django's admin is the superusers' back office, which
@@ -185,11 +191,15 @@ def places(db):
         prisoner = factories.in_custody(prison, number, wing)
         staff = factories.StaffMemberFactory(staff_id=f"{prison.code}{wing.code}1", prison=prison)
         session = factories.SessionFactory(prisoner=prisoner, prison=prison, key_worker=staff)
+        pom = factories.StaffMemberFactory(
+            staff_id=f"{prison.code}{wing.code}P", prison=prison, band=5, role="pom"
+        )
         user = factories.UserFactory(username=f"someone-{wing.code.lower()}", role=GOVERNOR)
         user.prisons.set([prison])
         values[where] = {
             "code": prison.code, "wing_code": wing.code, "prison_number": number,
             "staff_id": staff.staff_id, "username": user.username, "session_id": session.pk,
+            "pom_staff_id": pom.staff_id,
         }  # fmt: skip
     users = {}
     for role in ROLES:
@@ -202,8 +212,13 @@ def places(db):
     return {"values": values, "users": users}
 
 
+# Addresses whose staff member must be of a kind: a POM's caseload page is a POM's.
+STAFF_OF_KIND = {"allocation:pom": "pom_staff_id"}
+
+
 def _address(name: str, values: dict) -> str:
     pattern = ADDRESSES[name]
+    values = {**values, "staff_id": values[STAFF_OF_KIND.get(name, "staff_id")]}
     return reverse(name, kwargs={key: values[key] for key in pattern.pattern.regex.groupindex})
 
 
