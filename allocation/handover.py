@@ -123,6 +123,18 @@ class HandoverFigures:
     calculated_reason: str | None = None
 
 
+# The calculated figures that both the nightly store and the handover report carry, in
+# their column order (allocation.services.handovers.STORED, allocation.reports.COLUMNS).
+CALCULATED_COLUMNS = (
+    "earliest_release_date",
+    "handover_date",
+    "com_allocated_date",
+    "responsibility",
+    "reason",
+    "recommended_pom_type",
+)
+
+
 # An estate's dates repeat (many prisoners share a release date or a day T), and
 # relativedelta arithmetic costs microseconds: the nightly run over 85,000 prisoners
 # remembers each answer.

@@ -31,12 +31,7 @@ STORED = (
     "prison_id",
     "calculated_on",
     "in_scope",
-    "earliest_release_date",
-    "handover_date",
-    "com_allocated_date",
-    "responsibility",
-    "reason",
-    "recommended_pom_type",
+    *handover.CALCULATED_COLUMNS,
 )
 # Serialises recalculations (the nightly run and a load's on-commit run may meet).
 LOCK_KEY = 7_345_001

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from allocation import reports
+from omic import downloads
 from omic.models import Prison
 
 
@@ -28,6 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
         rows = reports.handover_rows(on=day, prison_code=prison)
         if fmt == "json":
-            reports.write_json(rows, self.stdout)
+            downloads.write_json(rows, self.stdout)
         else:
-            reports.write_csv(rows, self.stdout)
+            downloads.write_csv(rows, reports.COLUMNS, self.stdout)
