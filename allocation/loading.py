@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from allocation.models import Sentence, SentenceType, Tier
 from omic.loading import Column, Date, FileKind, Integer, Text, Upsert, cell, known_prisoner, register
-from omic.models import Prisoner
+from omic.loading.kinds.prisoners import PRISON_NUMBER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,16 +31,6 @@ class Boolean(Column):
     def cast(self, x: str) -> str:
         return f"(lower({x}) = 'true')"
 
-
-PRISON_NUMBER = Text(
-    name="prison_number",
-    required=True,
-    pattern=r"^[A-Z][0-9]{4}[A-Z]{2}$",
-    pattern_known_in=(Prisoner._meta.db_table, "prison_number"),
-    pattern_message=(
-        "{value} is not a prison number; use a capital letter, 4 digits and 2 capitals, e.g. A1234BC"
-    ),
-)
 
 DATE_COLUMNS = (
     "parole_eligibility_date",
