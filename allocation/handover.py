@@ -282,3 +282,14 @@ def calculate(
         calculated_responsibility=responsibility,
         calculated_reason=reason,
     )
+
+
+def calculate_input(item: Any, today: dt.date) -> HandoverFigures:
+    """`calculate` for one prisoner's inputs as allocation.selectors reads them (a HandoverInput)."""
+    return calculate(
+        sentence=item.sentence,
+        date_of_birth=item.date_of_birth,
+        spell=item.spell,
+        today=today,
+        override=item.override,
+    )

@@ -26,13 +26,7 @@ def handover_rows(*, on: dt.date, prison_code: str | None = None) -> Iterator[di
     prison_number (the selector's order). sentence_type is the record's, so it is shown for
     a sentenced prisoner under 18; the calculated columns are empty out of scope."""
     for item in selectors.handover_inputs(on=on, prison_code=prison_code, with_primary_pom=True):
-        f = handover.calculate(
-            sentence=item.sentence,
-            date_of_birth=item.date_of_birth,
-            spell=item.spell,
-            today=on,
-            override=item.override,
-        )
+        f = handover.calculate_input(item, on)
         yield {
             "prison_code": item.prison_code,
             "prison_number": item.prison_number,

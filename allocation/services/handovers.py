@@ -57,13 +57,7 @@ class _DateCells(dict):
 
 def _store_line(item: selectors.HandoverInput, today: dt.date, dates: _DateCells | None = None) -> str:
     dates = _DateCells() if dates is None else dates
-    f = handover.calculate(
-        sentence=item.sentence,
-        date_of_birth=item.date_of_birth,
-        spell=item.spell,
-        today=today,
-        override=item.override,
-    )
+    f = handover.calculate_input(item, today)
     return "\t".join(
         (
             item.prison_number,
