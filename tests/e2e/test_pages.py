@@ -331,7 +331,7 @@ def test_admin_moves_every_prisoner_of_an_unavailable_key_worker(
     the unavailable one's prisoners; nothing changes until the admin confirms."""
     from keywork.models import KeyWorkerAllocation
 
-    monkeypatch.setattr("keywork.recompute._enqueue", lambda *args, **kwargs: None)
+    monkeypatch.setattr("keywork.recompute._hand_over", lambda *args, **kwargs: None)
     leeds = demo["admin"].prisons.get(code="LEI")
     harry = StaffMember.objects.get(staff_id="LEI002")
     for n in (1, 2, 3):
