@@ -224,5 +224,8 @@ def test_the_folded_forms_say_what_they_do_and_open_when_refused(client, users, 
     assert '<details class="govuk-details" id="sentence" open>' in refused
     assert '<details class="govuk-details" id="override">' in refused
     assert 'action="#sentence"' in refused and 'name="form" value="override"' in refused
+    assert 'action="#allocate"' in refused and 'name="form" value="allocate"' in refused
     client.post(PAGE, {"form": "override", "responsibility": "com", "reason": "MAPPA 3"})
-    assert "Replace the override" in ok(client.get(PAGE)).content.decode()
+    overridden = ok(client.get(PAGE)).content.decode()
+    assert "Replace the override" in overridden
+    assert 'action="#override-heading"' in overridden and 'value="remove_override"' in overridden
