@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from allocation.models import Sentence, SentenceType, Tier
-from omic.loading import Column, Date, FileKind, Integer, Text, Upsert, cell, known_prisoner, register
+from omic.loading import Column, Date, FileKind, Integer, Text, Upsert, cell, cells, known_prisoner, register
 from omic.loading.kinds.prisoners import PRISON_NUMBER
 
 
@@ -69,15 +69,8 @@ SENTENCES = register(
             key=("prisoner_id",),
             values={
                 "prisoner_id": cell("prison_number"),
-                "sentence_type": cell("sentence_type"),
-                "sentence_start_date": cell("sentence_start_date"),
-                **{name: cell(name) for name in DATE_COLUMNS},
-                "parole_outcome": cell("parole_outcome"),
-                **{name: cell(name) for name in BOOLEAN_COLUMNS},
-                "tier": cell("tier"),
-                "mappa_level": cell("mappa_level"),
-                "com_name": cell("com_name"),
-                "com_email": cell("com_email"),
+                **cells("sentence_type", "sentence_start_date", *DATE_COLUMNS, "parole_outcome"),
+                **cells(*BOOLEAN_COLUMNS, "tier", "mappa_level", "com_name", "com_email"),
             },
         ),
         description="sentence records (POM case management)",
