@@ -123,6 +123,18 @@ class HandoverFigures:
     calculated_reason: str | None = None
 
 
+# The calculated figures that both the nightly store and the handover report carry, in
+# their column order (allocation.services.handovers.STORED, allocation.reports.COLUMNS).
+CALCULATED_COLUMNS = (
+    "earliest_release_date",
+    "handover_date",
+    "com_allocated_date",
+    "responsibility",
+    "reason",
+    "recommended_pom_type",
+)
+
+
 # An estate's dates repeat (many prisoners share a release date or a day T), and
 # relativedelta arithmetic costs microseconds: the nightly run over 85,000 prisoners
 # remembers each answer.
@@ -269,4 +281,15 @@ def calculate(
         recommended_pom_type=recommended_pom_type(sentence, effective),
         calculated_responsibility=responsibility,
         calculated_reason=reason,
+    )
+
+
+def calculate_input(item: Any, today: dt.date) -> HandoverFigures:
+    """`calculate` for one prisoner's inputs as allocation.selectors reads them (a HandoverInput)."""
+    return calculate(
+        sentence=item.sentence,
+        date_of_birth=item.date_of_birth,
+        spell=item.spell,
+        today=today,
+        override=item.override,
     )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from allocation.models import Sentence, SentenceType, Tier
-from omic.loading import Column, Date, FileKind, Integer, Text, Upsert, cell, known_prisoner, register
-from omic.models import Prisoner
+from omic.loading import Column, Date, FileKind, Integer, Text, Upsert, cell, cells, known_prisoner, register
+from omic.loading.kinds.prisoners import PRISON_NUMBER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,16 +31,6 @@ class Boolean(Column):
     def cast(self, x: str) -> str:
         return f"(lower({x}) = 'true')"
 
-
-PRISON_NUMBER = Text(
-    name="prison_number",
-    required=True,
-    pattern=r"^[A-Z][0-9]{4}[A-Z]{2}$",
-    pattern_known_in=(Prisoner._meta.db_table, "prison_number"),
-    pattern_message=(
-        "{value} is not a prison number; use a capital letter, 4 digits and 2 capitals, e.g. A1234BC"
-    ),
-)
 
 DATE_COLUMNS = (
     "parole_eligibility_date",
@@ -79,15 +69,8 @@ SENTENCES = register(
             key=("prisoner_id",),
             values={
                 "prisoner_id": cell("prison_number"),
-                "sentence_type": cell("sentence_type"),
-                "sentence_start_date": cell("sentence_start_date"),
-                **{name: cell(name) for name in DATE_COLUMNS},
-                "parole_outcome": cell("parole_outcome"),
-                **{name: cell(name) for name in BOOLEAN_COLUMNS},
-                "tier": cell("tier"),
-                "mappa_level": cell("mappa_level"),
-                "com_name": cell("com_name"),
-                "com_email": cell("com_email"),
+                **cells("sentence_type", "sentence_start_date", *DATE_COLUMNS, "parole_outcome"),
+                **cells(*BOOLEAN_COLUMNS, "tier", "mappa_level", "com_name", "com_email"),
             },
         ),
         description="sentence records (POM case management)",

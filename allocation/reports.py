@@ -1,14 +1,11 @@
 """The handover report (pom.md "Report"): rows calculated for the day asked (not read from
-the nightly store), overrides applied, written as CSV or JSON by formats.md's "Output
-conventions" (booleans true/false, dates YYYY-MM-DD, nothing → empty cell / null)."""
+the nightly store), overrides applied, written as CSV or JSON by omic.downloads (formats.md's
+"Output conventions": booleans true/false, dates YYYY-MM-DD, nothing → empty cell / null)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator
-from typing import IO
+from collections.abc import Iterator
 
 from allocation import handover, selectors
 
@@ -17,12 +14,7 @@ COLUMNS = (
     "prison_number",
     "in_scope",
     "sentence_type",
-    "earliest_release_date",
-    "handover_date",
-    "com_allocated_date",
-    "responsibility",
-    "reason",
-    "recommended_pom_type",
+    *handover.CALCULATED_COLUMNS,
     "upcoming_handover",
     "com_allocation_overdue",
     "primary_pom_staff_id",
@@ -34,13 +26,7 @@ def handover_rows(*, on: dt.date, prison_code: str | None = None) -> Iterator[di
     prison_number (the selector's order). sentence_type is the record's, so it is shown for
     a sentenced prisoner under 18; the calculated columns are empty out of scope."""
     for item in selectors.handover_inputs(on=on, prison_code=prison_code, with_primary_pom=True):
-        f = handover.calculate(
-            sentence=item.sentence,
-            date_of_birth=item.date_of_birth,
-            spell=item.spell,
-            today=on,
-            override=item.override,
-        )
+        f = handover.calculate_input(item, on)
         yield {
             "prison_code": item.prison_code,
             "prison_number": item.prison_number,
@@ -56,32 +42,3 @@ def handover_rows(*, on: dt.date, prison_code: str | None = None) -> Iterator[di
             "com_allocation_overdue": f.com_allocation_overdue,
             "primary_pom_staff_id": item.primary_pom_staff_id,
         }
-
-
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def write_csv(rows: Iterable[dict], out: IO[str]) -> int:
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow([csv_cell(row[c]) for c in COLUMNS])
-        count += 1
-    return count
-
-
-def write_json(rows: Iterable[dict], out: IO[str]) -> int:
-    items = [
-        {c: (row[c].isoformat() if isinstance(row[c], dt.date) else row[c]) for c in COLUMNS} for row in rows
-    ]
-    json.dump(items, out, indent=1)
-    out.write("\n")
-    return len(items)

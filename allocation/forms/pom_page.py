@@ -11,7 +11,7 @@ from django import forms
 from allocation.models import MAPPA_LEVELS, PomRole, Responsibility, SentenceType, Tier
 from allocation.selectors.poms import Candidate
 from allocation.services.sentences import DATE_LABELS
-from omic.forms.fields import DateField, gds_layout
+from omic.forms.fields import DateField, gds_layout, radios
 from omic.forms.records import _reason
 
 
@@ -32,19 +32,11 @@ def _required_reason(label: str, what: str, help_text: str = "") -> forms.CharFi
 class AllocatePomForm(forms.Form):
     """Allocate (or reallocate) the primary or co-working POM from today."""
 
-    role = forms.ChoiceField(
-        choices=PomRole.choices,
-        widget=forms.RadioSelect,
-        label="Allocate as",
-        error_messages={"required": "Choose primary POM or co-working POM"},
-    )
-    staff_member = forms.ChoiceField(
-        widget=forms.RadioSelect,
-        label="POM",
-        error_messages={
-            "required": "Choose the POM to allocate",
-            "invalid_choice": "Choose a POM from the list: they may no longer be able to take cases",
-        },
+    role = radios("Allocate as", choices=PomRole.choices, required="Choose primary POM or co-working POM")
+    staff_member = radios(
+        "POM",
+        required="Choose the POM to allocate",
+        invalid="Choose a POM from the list: they may no longer be able to take cases",
     )
     reason = _reason("Reason, if you choose a POM of the type not recommended", required=False)
 
@@ -74,11 +66,7 @@ class AllocatePomForm(forms.Form):
 
 
 class DeallocatePomForm(forms.Form):
-    role = forms.ChoiceField(
-        widget=forms.RadioSelect,
-        label="POM to deallocate",
-        error_messages={"required": "Choose the POM to deallocate"},
-    )
+    role = radios("POM to deallocate", required="Choose the POM to deallocate")
     reason = _required_reason("Reason", "the POM is being deallocated", "For example, POM left the prison")
 
     def __init__(self, *args, current: list, **kwargs):
@@ -105,11 +93,10 @@ def _optional_choice(label: str, choices, empty: str = "Not known") -> forms.Cho
 class SentenceForm(forms.Form):
     """Every field of the sentence record (pom.md "Sentence record")."""
 
-    sentence_type = forms.ChoiceField(
+    sentence_type = radios(
+        "Sentence type",
         choices=SentenceType.choices,
-        widget=forms.RadioSelect,
-        label="Sentence type",
-        error_messages={"required": "Choose the sentence type: determinate or indeterminate"},
+        required="Choose the sentence type: determinate or indeterminate",
     )
     sentence_start_date = DateField(label="Sentence start date")
     parole_eligibility_date = DateField(
@@ -168,11 +155,8 @@ class SentenceForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    responsibility = forms.ChoiceField(
-        choices=Responsibility.choices,
-        widget=forms.RadioSelect,
-        label="Responsibility",
-        error_messages={"required": "Choose who is responsible"},
+    responsibility = radios(
+        "Responsibility", choices=Responsibility.choices, required="Choose who is responsible"
     )
     reason = _required_reason("Reason", "the calculated responsibility is overridden")
 

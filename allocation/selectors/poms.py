@@ -56,13 +56,7 @@ def figures_for(prisoner: Prisoner, on: dt.date) -> HandoverFigures:
     """The prisoner's figures on `on` with any override in force (one query); not in custody
     that day: out of scope, as the nightly store has no row for them."""
     for item in handover_inputs(on=on, prisoner_ids=[prisoner.pk]):
-        return handover.calculate(
-            sentence=item.sentence,
-            date_of_birth=item.date_of_birth,
-            spell=item.spell,
-            today=on,
-            override=item.override,
-        )
+        return handover.calculate_input(item, on)
     return HandoverFigures(in_scope=False, out_of_scope_reason=reasons.NOT_IN_CUSTODY)
 
 

@@ -31,12 +31,7 @@ STORED = (
     "prison_id",
     "calculated_on",
     "in_scope",
-    "earliest_release_date",
-    "handover_date",
-    "com_allocated_date",
-    "responsibility",
-    "reason",
-    "recommended_pom_type",
+    *handover.CALCULATED_COLUMNS,
 )
 # Serialises recalculations (the nightly run and a load's on-commit run may meet).
 LOCK_KEY = 7_345_001
@@ -62,13 +57,7 @@ class _DateCells(dict):
 
 def _store_line(item: selectors.HandoverInput, today: dt.date, dates: _DateCells | None = None) -> str:
     dates = _DateCells() if dates is None else dates
-    f = handover.calculate(
-        sentence=item.sentence,
-        date_of_birth=item.date_of_birth,
-        spell=item.spell,
-        today=today,
-        override=item.override,
-    )
+    f = handover.calculate_input(item, today)
     return "\t".join(
         (
             item.prison_number,
@@ -181,18 +170,30 @@ def override_responsibility(
         new = ResponsibilityOverride.objects.create(
             prisoner=prisoner, responsibility=responsibility, reason=reason.strip(), created_by=by
         )
-        audit.record(
-            actor=by,
-            action="allocation.responsibility.override",
-            prison_id=_current_prison_id(prisoner),
-            object_type="prisoner",
-            object_id=prisoner.pk,
-            before=_snapshot(current),
-            after=_snapshot(new),
-            reason=new.reason,
-        )
-        schedule_recalculation([prisoner.pk])
+        _record_change(prisoner, by, "allocation.responsibility.override", current, new, new.reason)
     return new
+
+
+def _record_change(
+    prisoner: Prisoner,
+    by: User | None,
+    action: str,
+    before: ResponsibilityOverride | None,
+    after: ResponsibilityOverride | None,
+    reason: str,
+) -> None:
+    """An override set or removed: audited against the prisoner, their figures recalculated on commit."""
+    audit.record(
+        actor=by,
+        action=action,
+        prison_id=_current_prison_id(prisoner),
+        object_type="prisoner",
+        object_id=prisoner.pk,
+        before=_snapshot(before),
+        after=_snapshot(after),
+        reason=reason,
+    )
+    schedule_recalculation([prisoner.pk])
 
 
 def _end(override: ResponsibilityOverride, by: User | None, reason: str) -> None:
@@ -215,16 +216,7 @@ def remove_override(*, prisoner: Prisoner, reason: str, by: User | None) -> Resp
             )
         if errors:
             raise ValidationError(errors)
-        _end(current, by, reason.strip())
-        audit.record(
-            actor=by,
-            action="allocation.responsibility.override_removed",
-            prison_id=_current_prison_id(prisoner),
-            object_type="prisoner",
-            object_id=prisoner.pk,
-            before=_snapshot(current),
-            after=None,
-            reason=reason.strip(),
-        )
-        schedule_recalculation([prisoner.pk])
+        reason = reason.strip()
+        _end(current, by, reason)
+        _record_change(prisoner, by, "allocation.responsibility.override_removed", current, None, reason)
     return current

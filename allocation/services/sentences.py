@@ -22,7 +22,7 @@ from allocation.services.handovers import _current_prison_id, schedule_recalcula
 from omic import audit
 from omic.dates import long_date
 from omic.models import Prisoner, User
-from omic.services.refusals import Refusals
+from omic.services.refusals import Refusals, only
 
 FIELDS = (
     "sentence_type",
@@ -90,9 +90,7 @@ def save_sentence(
 ) -> Sentence:
     """Create or correct the prisoner's sentence record with `values` (keys of FIELDS; text
     trimmed, empty text ''). One audit record with the fields that changed."""
-    unknown = set(values) - set(FIELDS)
-    if unknown:
-        raise ValueError(f"not sentence fields: {sorted(unknown)}")
+    only(values, FIELDS, "not sentence fields")
     refusals = Refusals()
     reason = refusals.check_reason(reason, required=False)
     with transaction.atomic():

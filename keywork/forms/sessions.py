@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from keywork.models import NotHeldReason, SessionKind
 from keywork.services import NOTES_MAX_LENGTH, REASON_MAX_LENGTH
 from keywork.services.sessions import BCST_REFUSAL
-from omic.forms.fields import gds_helper
+from omic.forms.fields import gds_helper, radios
 
 NOTES_TOO_LONG = f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer: shorten them."
 
@@ -98,14 +98,12 @@ class SessionForm(forms.Form):
             "invalid": "Duration must be a whole number of minutes: enter a number such as 45",
         },
     )
-    kind = KindField(
-        label="Kind of session",
+    kind = radios(
+        "Kind of session",
+        field=KindField,
         choices=SessionKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the kind of session",
-            "invalid_choice": "Kind must be one of those listed: choose the kind of session that was held.",
-        },
+        required="Choose the kind of session",
+        invalid="Kind must be one of those listed: choose the kind of session that was held.",
     )
     notes = notes_field()
     # A one-time token (kept in the user's session by the view): the same form posted twice
@@ -155,14 +153,11 @@ class SessionNotHeldForm(forms.Form):
     """A planned session that did not take place (keywork.md, "Sessions that did not happen")."""
 
     date = SessionDateField("the session was planned for")
-    reason = forms.ChoiceField(
-        label="Why it did not take place",
+    reason = radios(
+        "Why it did not take place",
         choices=NotHeldReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose why the session did not take place",
-            "invalid_choice": "Reason must be one of those listed: choose why the session was not held.",
-        },
+        required="Choose why the session did not take place",
+        invalid="Reason must be one of those listed: choose why the session was not held.",
     )
     key_worker = KeyWorkerChoiceField(
         queryset=None,

@@ -19,6 +19,13 @@ ASCII_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 PASSWORD_MAX_LENGTH = 128
 
 
+def radios(label: str, *, required: str, invalid: str = "", field=forms.ChoiceField, **kwargs):
+    """A GOV.UK radio group: `required` says what to choose when nothing is; `invalid` (if
+    given) what to do when the choice posted is not one listed."""
+    messages = {"required": required} | ({"invalid_choice": invalid} if invalid else {})
+    return field(label=label, widget=forms.RadioSelect, error_messages=messages, **kwargs)
+
+
 def bound_length(field: forms.CharField, limit: int, what: str) -> forms.CharField:
     """Refuse more than `limit` characters with a message that names the limit (a field Django's
     own forms make, such as the sign-in password, has none)."""

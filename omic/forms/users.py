@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
-from omic.forms.fields import PASSWORD_MAX_LENGTH, gds_layout
+from omic.forms.fields import PASSWORD_MAX_LENGTH, gds_layout, radios
 from omic.models import Role
 from omic.services.users import ADMIN_GIVES, NAME_MAX_LENGTH
 
@@ -28,12 +28,7 @@ def _password(label: str) -> forms.CharField:
 
 
 class AccessFields(forms.Form):
-    role = forms.ChoiceField(
-        choices=ROLE_CHOICES,
-        widget=forms.RadioSelect,
-        label="Role",
-        error_messages={"required": "Choose a role"},
-    )
+    role = radios("Role", choices=ROLE_CHOICES, required="Choose a role")
     wings = forms.MultipleChoiceField(
         choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Wings (wing managers only)"
     )

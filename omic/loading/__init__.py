@@ -41,7 +41,7 @@ from omic.loading.registry import CONTRACT_ORDER, Check, FileKind, kind_named, r
 from omic.loading.report import FileResult, LoadCounts, LoadReport, RowError
 from omic.loading.service import load_extract, load_file
 from omic.loading.signals import file_loaded
-from omic.loading.upsert import Upsert, Value, cell
+from omic.loading.upsert import Upsert, Value, cell, cells
 
 __all__ = [
     "CONTRACT_ORDER",
@@ -66,6 +66,7 @@ __all__ = [
     "Value",
     "after",
     "cell",
+    "cells",
     "duplicate_key",
     "file_loaded",
     "kind_named",

@@ -35,6 +35,11 @@ def cell(name: str) -> Value:
     return Value(f"r.{ident(name)}", (name,))
 
 
+def cells(*names: str) -> dict[str, Value]:
+    """Each named file column written to the model field of the same name, in this order."""
+    return {name: cell(name) for name in names}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Upsert:
     model: type[models.Model]

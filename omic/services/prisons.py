@@ -18,7 +18,7 @@ from django.db import transaction
 
 from omic import audit, dates
 from omic.models import Benchmark, PomModel, Prison, User
-from omic.services.refusals import Refusals
+from omic.services.refusals import Refusals, only
 from omic.signals import prison_records_changed
 
 BENCHMARK_MAX_FTE = Decimal("9999.99")
@@ -90,9 +90,7 @@ SETTINGS = ("key_work_start_date", "key_worker_capacity", "pom_model", "pom_mode
 
 def update_prison_settings(*, prison: Prison, by: User, changes: dict[str, Any], reason: str = "") -> Prison:
     """Key work start date, default key worker capacity, POM model and the date it was chosen."""
-    unknown = set(changes) - set(SETTINGS)
-    if unknown:
-        raise ValueError(f"not a setting: {sorted(unknown)}")
+    only(changes, SETTINGS, "not a setting")
     refusals = Refusals()
     reason = refusals.check_reason(reason, required=False)
     with transaction.atomic():

@@ -8,6 +8,13 @@ from django.core.exceptions import ValidationError
 REASON_MAX_LENGTH = 500
 
 
+def only(values, allowed, what: str) -> None:
+    """A caller's mistake, not a person's: `values` may hold only the `allowed` keys."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"{what}: {sorted(unknown)}")
+
+
 class Refusals:
     """Problems gathered by field; `raise_any()` raises them as one ValidationError."""
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from omic import audit, dates
 from omic.models import StaffMember, StaffStatus, UnavailableReason, User
-from omic.services.refusals import Refusals
+from omic.services.refusals import Refusals, only
 from omic.signals import prison_records_changed
 
 EDITABLE = (
@@ -85,9 +85,7 @@ def update_staff(*, staff: StaffMember, by: User, changes: dict[str, Any], reaso
     """Save the changed fields of `staff` (keys of EDITABLE; wing a Wing or None), validated
     together; one audit record with before and after. An officer who is no longer
     unavailable keeps no reason or return date."""
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    only(changes, EDITABLE, "not editable")
     refusals = Refusals()
     reason = refusals.check_reason(reason, required=False)
     with transaction.atomic():

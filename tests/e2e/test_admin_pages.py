@@ -7,7 +7,7 @@ import pytest
 
 from omic import dates
 from tests import factories
-from tests.factories import TEST_PASSWORD
+from tests.e2e.browser import at_width, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,22 +36,6 @@ def leeds(transactional_db):
     admin = factories.UserFactory(username="admin", role="admin", first_name="Aisha", last_name="Dunn")
     admin.prisons.set([leeds])
     return leeds
-
-
-def sign_in(page, username, password=TEST_PASSWORD):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-
-
-def at_width(chromium_browser, live_server, width):
-    context = chromium_browser.new_context(
-        viewport={"width": width, "height": 1000}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    return context, context.new_page()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

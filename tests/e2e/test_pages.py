@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from omic import dates
 from omic.models import StaffMember
 from tests import factories
-from tests.factories import TEST_PASSWORD
+from tests.e2e.browser import assert_styled, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -75,25 +75,6 @@ def demo(transactional_db, make_user):
         "admin": user("admin", "admin", "Aisha", "Dunn", prisons=[leeds, cardiff]),
         "hq": user("hq", "hq", "Hugh", "Quinn"),
     }
-
-
-def sign_in(page, username, password=TEST_PASSWORD):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
-
-
-def assert_styled(page):
-    """GOV.UK Frontend's CSS, fonts and JavaScript all loaded (not a bare HTML page)."""
-    assert (
-        page.evaluate("getComputedStyle(document.querySelector('.moj-header')).backgroundColor")
-        == "rgb(11, 12, 12)"
-    )
-    page.evaluate("document.fonts.ready")
-    assert page.evaluate("""document.fonts.check('19px "GDS Transport"')""")
-    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
 
 
 HOME_HEADINGS = {

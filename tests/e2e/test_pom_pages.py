@@ -13,7 +13,7 @@ from allocation import services
 from allocation.models import PomAllocation, Sentence
 from omic import dates
 from tests import factories
-from tests.e2e.test_admin_pages import at_width, sign_in
+from tests.e2e.browser import at_width, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ lockout and the 400 page as a person sees them, accessible."""
 import pytest
 
 from tests import factories
-from tests.factories import TEST_PASSWORD
+from tests.e2e.browser import sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -41,14 +41,6 @@ def page(browser_page):
     browser_page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     browser_page.console_errors = errors
     return browser_page
-
-
-def sign_in(page, username, password=TEST_PASSWORD):
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_our_scripts_run_under_the_policy_and_nothing_is_refused(page, governor):

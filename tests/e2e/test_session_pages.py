@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from keywork.models import Session, SessionNotHeld
 from omic import dates
 from tests import factories
-from tests.e2e.test_admin_pages import at_width, sign_in
+from tests.e2e.browser import at_width, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,16 +1,10 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from allocation import reports
-from omic.models import Prison
+from omic import downloads
+from omic.management.options import date_option, require_loaded_prison
 
-
-def parse_date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-01") from None
+NOT_A_DATE = "{option} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-01"
 
 
 class Command(BaseCommand):
@@ -23,11 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, date, prison=None, fmt="csv", **options):
         self.stdout.ending = ""  # csv and json write their own line ends
-        day = parse_date(date, "--date")
-        if prison and not Prison.objects.filter(code=prison).exists():
-            raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
+        day = date_option(date, "--date", NOT_A_DATE)
+        require_loaded_prison(prison)
         rows = reports.handover_rows(on=day, prison_code=prison)
         if fmt == "json":
-            reports.write_json(rows, self.stdout)
+            downloads.write_json(rows, self.stdout)
         else:
-            reports.write_csv(rows, self.stdout)
+            downloads.write_csv(rows, reports.COLUMNS, self.stdout)

@@ -6,24 +6,16 @@ Prints the proposal as CSV (prison_number, staff_id, reason) sorted by prison nu
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from keywork.auto_allocation import propose_allocations
 from keywork.services import confirm_allocations
 from omic import dates, downloads
+from omic.management.options import date_option
 from omic.models import Prison
 
 PROPOSAL_COLUMNS = ("prison_number", "staff_id", "reason")
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {value!r}") from error
 
 
 class Command(BaseCommand):
@@ -41,7 +33,7 @@ class Command(BaseCommand):
         found = Prison.objects.filter(code=code).first()
         if found is None:
             raise CommandError(f"Unknown prison: {prison}")
-        on = _date(date) if date else dates.today()
+        on = date_option(date, "--date") if date else dates.today()
 
         proposals = sorted(propose_allocations(prison=found, on=on), key=lambda p: p.prison_number)
         downloads.write_csv((p._asdict() for p in proposals), PROPOSAL_COLUMNS, self.stdout)

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from keywork import reports, services
-from keywork.management.commands.recompute_compliance import parse_date
 from keywork.selectors import weekly
 from omic import dates, downloads
+from omic.management.options import date_option
 from omic.models import Prison
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date_from, date_to, prison=None, by="prison", fmt="csv", **options):
         self.stdout.ending = ""  # csv and json write their own line ends
-        start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+        start, end = date_option(date_from, "--from"), date_option(date_to, "--to")
         if end < start:
             raise CommandError("--to is before --from")
         prisons = Prison.objects.filter(code=prison) if prison else Prison.objects.all()

@@ -1,18 +1,10 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Min
 
 from keywork import compliance
 from omic import dates
-from omic.models import CustodySpell, Prison
-
-
-def parse_date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} must be a date as YYYY-MM-DD, not {value!r}") from None
+from omic.management.options import date_option, require_loaded_prison
+from omic.models import CustodySpell
 
 
 class Command(BaseCommand):
@@ -24,11 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="YYYY-MM-DD (default: the current week)")
 
     def handle(self, *args, prison=None, date_from=None, date_to=None, **options):
-        if prison and not Prison.objects.filter(code=prison).exists():
-            raise CommandError(f"Unknown prison {prison!r}: give a prison code that has been loaded")
-        end = parse_date(date_to, "--to") if date_to else dates.today()
+        require_loaded_prison(prison)
+        end = date_option(date_to, "--to") if date_to else dates.today()
         if date_from:
-            start = parse_date(date_from, "--from")
+            start = date_option(date_from, "--from")
         else:
             spells = CustodySpell.objects.filter(prison_id=prison) if prison else CustodySpell.objects.all()
             start = spells.aggregate(first=Min("reception_date"))["first"] or end

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from omic.loading.columns import Date, Integer, Text
 from omic.loading.registry import FileKind, register
-from omic.loading.upsert import Upsert, cell
+from omic.loading.upsert import Upsert, cell, cells
 from omic.models import Country, Estate, PomModel, Prison
 
 PRISON_CODE = Text(
@@ -34,13 +34,10 @@ PRISONS = register(
             key=("code",),
             values={
                 "code": cell("prison_code"),
-                "name": cell("name"),
-                "estate": cell("estate"),
-                "country": cell("country"),
-                "key_work_start_date": cell("key_work_start_date"),
-                "pom_model": cell("pom_model"),
-                "pom_model_chosen_on": cell("pom_model_chosen_on"),
-                "key_worker_capacity": cell("key_worker_capacity"),
+                **cells(
+                    "name", "estate", "country", "key_work_start_date", "pom_model", "pom_model_chosen_on",
+                    "key_worker_capacity",
+                ),
             },
         ),
     )

@@ -8,7 +8,7 @@ from omic.loading import checks
 from omic.loading.columns import Date, Decimal, Integer, Text
 from omic.loading.kinds.prisons import PRISON_CODE
 from omic.loading.registry import Check, FileKind, register
-from omic.loading.upsert import Upsert, Value, cell
+from omic.loading.upsert import Upsert, Value, cell, cells
 from omic.models import StaffMember, StaffRole, StaffStatus, UnavailableReason, Wing
 
 STAFF_ID = Text(name="staff_id", required=True, max_length=20)
@@ -67,22 +67,14 @@ STAFF = register(
                 "ON w.prison_id = r.prison_code AND w.code = r.wing_code"
             ),
             values={
-                "staff_id": cell("staff_id"),
-                "first_name": cell("first_name"),
-                "last_name": cell("last_name"),
+                **cells("staff_id", "first_name", "last_name"),
                 "prison_id": cell("prison_code"),
-                "band": cell("band"),
-                "role": cell("role"),
-                "fte": cell("fte"),
-                "contracted_hours": cell("contracted_hours"),
-                "in_post_from": cell("in_post_from"),
-                "in_post_to": cell("in_post_to"),
-                "key_worker_trained_on": cell("key_worker_trained_on"),
-                "key_worker_capacity": cell("key_worker_capacity"),
+                **cells(
+                    "band", "role", "fte", "contracted_hours", "in_post_from", "in_post_to",
+                    "key_worker_trained_on", "key_worker_capacity",
+                ),
                 "wing_id": Value("w.id", ("wing_code",)),
-                "status": cell("status"),
-                "unavailable_reason": cell("unavailable_reason"),
-                "expected_back_on": cell("expected_back_on"),
+                **cells("status", "unavailable_reason", "expected_back_on"),
             },
         ),
     )

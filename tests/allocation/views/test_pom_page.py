@@ -213,3 +213,19 @@ def test_a_wing_manager_sees_only_their_wings_prisoners(client, users, estate):
     client = signed_in(client, users["wing_manager"])
     ok(client.get(PAGE))
     assert client.get("/prisoners/B2222BB/pom/").status_code == 404  # wing B is not theirs
+
+
+def test_the_folded_forms_say_what_they_do_and_open_when_refused(client, users, estate):
+    client = signed_in(client, users["admin"])
+    content = ok(client.get(PAGE)).content.decode()
+    assert "Correct the sentence record" in content and "Override the calculated responsibility" in content
+    assert '<details class="govuk-details" id="sentence">' in content
+    refused = ok(client.post(PAGE, sentence_post(com_email="nobody"))).content.decode()
+    assert '<details class="govuk-details" id="sentence" open>' in refused
+    assert '<details class="govuk-details" id="override">' in refused
+    assert 'action="#sentence"' in refused and 'name="form" value="override"' in refused
+    assert 'action="#allocate"' in refused and 'name="form" value="allocate"' in refused
+    client.post(PAGE, {"form": "override", "responsibility": "com", "reason": "MAPPA 3"})
+    overridden = ok(client.get(PAGE)).content.decode()
+    assert "Replace the override" in overridden
+    assert 'action="#override-heading"' in overridden and 'value="remove_override"' in overridden
