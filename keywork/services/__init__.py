@@ -1,19 +1,22 @@
 """Key work writes, each validated, audited and followed by a recompute of the weeks it touched.
 
-sessions: a session held, corrected, deleted, or not held; key_workers: allocations, the
-auto-allocation confirmation and the departures' end; refusals: how they refuse; weeks: the
+sessions: a session held, corrected, deleted, or not held; key_workers: allocations and the
+auto-allocation confirmation; departures: allocations end when prisoner or key worker leaves;
+refusals: how they refuse; weeks: the
 never-computed weeks a report computes before it reads them.
 """
 
-from keywork.services.key_workers import (
+from keywork.services.departures import (
     KEY_WORKER_LEFT,
     PRISONER_LEFT,
-    SAME_DAY_REPLACEMENT,
     DeparturesEnded,
+    end_allocations_for_departures,
+)
+from keywork.services.key_workers import (
+    SAME_DAY_REPLACEMENT,
     allocate_key_worker,
     confirm_allocations,
     deallocate_key_worker,
-    end_allocations_for_departures,
 )
 from keywork.services.moves import MOVED, move_caseload, moving_away_reason
 from keywork.services.refusals import REASON_MAX_LENGTH, Errors
