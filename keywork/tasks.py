@@ -63,10 +63,10 @@ def reconcile(today: str | None = None):
     """The reconciliation itself (run by the sweep, which reconcile_open_weeks starts)."""
     # Imported here: the service schedules recomputes through keywork.recompute, which
     # imports this module to enqueue these tasks.
-    from keywork.services import key_workers
+    from keywork.services import departures
 
     day = dt.date.fromisoformat(today) if today else dates.today()
-    key_workers.end_allocations_for_departures(on=day)
+    departures.end_allocations_for_departures(on=day)
     week_from, week_to = open_weeks(day)
     result = compliance.recompute(week_from=week_from, week_to=week_to)
     return {"prison_weeks": result.prison_weeks, "prisoner_weeks": result.prisoner_weeks}
