@@ -93,9 +93,15 @@ def behind_window(today: dt.date) -> list[dt.date]:
     return [monday - WEEK * i for i in range(BEHIND_COMPLETE_WEEKS, -1, -1)]
 
 
+def suspension_reasons_by_week(prison: Prison, mondays: list[dt.date]) -> dict[dt.date, list[str]]:
+    """Why key work was suspended at the prison in each of the Mondays' weeks (empty: it was
+    on); two queries a week."""
+    return {monday: weekly.suspension_reasons_for_week(prison, monday) for monday in mondays}
+
+
 def weeks_key_work_on(prison: Prison, mondays: list[dt.date]) -> list[dt.date]:
     """Which of the Mondays' weeks key work was on at the prison (two queries a week)."""
-    return [monday for monday in mondays if not weekly.suspension_reasons_for_week(prison, monday)]
+    return [monday for monday, why in suspension_reasons_by_week(prison, mondays).items() if not why]
 
 
 @dataclass(frozen=True)
@@ -132,9 +138,9 @@ WHERE s.wing_id = %(wing)s AND s.prison_id = %(prison)s
 def wing_summary(wing: Wing, today: dt.date) -> WingSummary:
     """The wing page's summary and behind list: a fixed number of queries (the behind list's,
     plus one count), whatever the number of prisoners."""
-    mondays = behind_window(today)
-    weeks_on = weeks_key_work_on(wing.prison, mondays)
-    this_week = [] if mondays[-1] in weeks_on else weekly.suspension_reasons_for_week(wing.prison, today)
+    # This week is the window's last: its reasons are read once, with the others'.
+    reasons = suspension_reasons_by_week(wing.prison, behind_window(today))
+    weeks_on = [monday for monday, why in reasons.items() if not why]
     with connection.cursor() as cursor:
         cursor.execute(_ON_WING_SQL, {"wing": wing.pk, "prison": wing.prison_id, "today": today})
         in_custody, with_key_worker = cursor.fetchone()
@@ -142,7 +148,7 @@ def wing_summary(wing: Wing, today: dt.date) -> WingSummary:
         in_custody=in_custody,
         with_key_worker=with_key_worker,
         behind=behind(wing, today, weeks_on=weeks_on),
-        suspended_because=weekly.suspension_words(this_week),
+        suspended_because=weekly.suspension_words(reasons[week_start(today)]),
     )
 
 
