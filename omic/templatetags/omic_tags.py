@@ -156,9 +156,12 @@ def day(value) -> str:
     so that `|day|default:"Not trained"` says what a missing date means)."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return dates.long_date(value)
+    return dates.long_date(_local(value).date() if isinstance(value, dt.datetime) else value)
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """An aware moment on London's clock (a naive one is taken as it is)."""
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
 @register.filter
@@ -178,8 +181,7 @@ def day_time(value) -> str:
     """A moment on pages: 3 March 2025, 14:05 (Europe/London); nothing → ""."""
     if not value:
         return ""
-    value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{dates.long_date(value.date())}, {value:%H:%M}"
+    return f"{day(value)}, {_local(value):%H:%M}"
 
 
 @register.filter
