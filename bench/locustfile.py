@@ -1,11 +1,13 @@
 """`make load`'s users (locust): staff signed in with their roles, mixing the pages they use
 most -- wing pages, dashboards, search, the national view -- and logging sessions on the
-wing. Driven by bench/load.py, which writes the plan (who signs in, which prisons, wings and
-prisoners) to LOAD_PLAN and reads back the sessions saved (LOAD_SAVED) to check them."""
+wing. Driven by bench/load.py, which signs each user's session in beforehand and writes the
+plan (the sessions, which prisons, wings and prisoners) to LOAD_PLAN, and reads back the
+sessions saved (LOAD_SAVED) to check them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -15,10 +17,10 @@ import threading
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"]).read())  # noqa: SIM115 (read once at import)
-PASSWORD = PLAN["password"]
 RUN = PLAN["run"]
 SAVED: list[dict] = []
 _saved_lock = threading.Lock()
+_logins = itertools.count()  # each locust user takes the next signed-in session
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]*)"')
@@ -33,14 +35,9 @@ class Staff(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        self.me = PLAN["users"][random.randrange(len(PLAN["users"]))]
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text).group(1)
-        self.client.post(
-            "/login/",
-            {"csrfmiddlewaretoken": token, "username": self.me["username"], "password": PASSWORD},
-            name="/login/ (POST)",
-        )
+        login = PLAN["logins"][next(_logins) % len(PLAN["logins"])]
+        self.me = PLAN["users"][login["user"]]
+        self.client.cookies.update(login["cookies"])
 
     @task(3)
     def wing_page(self):

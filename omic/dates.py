@@ -50,6 +50,13 @@ def covering(day: dt.date, start: str, end: str, prefix: str = "") -> Q:
     )
 
 
+def overlapping(first: dt.date, last: dt.date, start: str, end: str, prefix: str = "") -> Q:
+    """Rows whose half-open range ``[start, end)`` covers at least one day of ``[first, last]``."""
+    return Q(**{f"{prefix}{start}__lte": last}) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": first})
+    )
+
+
 def in_custody_on(day: dt.date, prefix: str = "") -> Q:
     """Custody spells covering `day`: the release day is not a custody day."""
     return covering(day, "reception_date", "release_date", prefix)
@@ -71,6 +78,13 @@ def untrained_on(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{trained_on}__isnull": True}) | Q(**{f"{trained_on}__gt": day})
 
 
+# English whatever the machine's locale (strftime's %B is not).
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 def long_date(day: dt.date) -> str:
     """The GOV.UK style for dates in sentences: 3 March 2025."""
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
@@ -93,6 +94,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so that templates/django/forms/ can override
+# one (the select, for speed).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "omic.wsgi.application"
 

@@ -93,15 +93,9 @@ def behind_window(today: dt.date) -> list[dt.date]:
     return [monday - WEEK * i for i in range(BEHIND_COMPLETE_WEEKS, -1, -1)]
 
 
-def suspension_reasons_by_week(prison: Prison, mondays: list[dt.date]) -> dict[dt.date, list[str]]:
-    """Why key work was suspended at the prison in each of the Mondays' weeks (empty: it was
-    on); two queries a week."""
-    return {monday: weekly.suspension_reasons_for_week(prison, monday) for monday in mondays}
-
-
 def weeks_key_work_on(prison: Prison, mondays: list[dt.date]) -> list[dt.date]:
-    """Which of the Mondays' weeks key work was on at the prison (two queries a week)."""
-    return [monday for monday, why in suspension_reasons_by_week(prison, mondays).items() if not why]
+    """Which of the Mondays' weeks key work was on at the prison (two queries in all)."""
+    return [monday for monday, why in weekly.suspension_reasons_by_week(prison, mondays).items() if not why]
 
 
 @dataclass(frozen=True)
@@ -139,7 +133,7 @@ def wing_summary(wing: Wing, today: dt.date) -> WingSummary:
     """The wing page's summary and behind list: a fixed number of queries (the behind list's,
     plus one count), whatever the number of prisoners."""
     # This week is the window's last: its reasons are read once, with the others'.
-    reasons = suspension_reasons_by_week(wing.prison, behind_window(today))
+    reasons = weekly.suspension_reasons_by_week(wing.prison, behind_window(today))
     weeks_on = [monday for monday, why in reasons.items() if not why]
     with connection.cursor() as cursor:
         cursor.execute(_ON_WING_SQL, {"wing": wing.pk, "prison": wing.prison_id, "today": today})

@@ -12,12 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from keywork import eligibility, reports, status
+from keywork import reports, status
 from keywork.models import NotHeldReason, PrisonerWeek, PrisonWeek, SessionNotHeld
 from keywork.status import SUSPENSION_LABELS, SUSPENSION_REASONS
 from omic import dates
 from omic.dates import WEEK, week_start
-from omic.models import Benchmark, Prison, StaffMember
+from omic.models import Band3, Benchmark, Prison, StaffMember
 
 PANEL_WEEKS = 8
 CSV_DEFAULT_WEEKS = 12
@@ -117,28 +117,41 @@ def report_weeks(*, by: str, week_from: dt.date, week_to: dt.date, prison_id: st
     return qs
 
 
-def week_status_inputs(prison: Prison, monday: dt.date) -> tuple[list[StaffMember], Decimal | None]:
-    """The inputs of keywork.status.suspension_reasons for one prison-week (two queries): the
-    prison's Band 3 staff in post on `monday`, and the benchmark FTE effective that day."""
+def week_status_inputs(
+    prison: Prison, mondays: list[dt.date]
+) -> tuple[list[status.Band3StaffRow], dict[dt.date, Decimal | None]]:
+    """The inputs of keywork.status.suspension_reasons for the prison's weeks of `mondays`, in
+    two queries whatever their number: the Band 3 staff in post on any of the Mondays (as plain
+    rows: the rule leaves out those not in post on a given Monday), and the benchmark FTE
+    effective on each Monday (the latest effective_from on or before it; None if none)."""
+    first, last = min(mondays), max(mondays)
     staff = list(
-        eligibility.band3_in_post(prison, monday).only(
-            "staff_id", "fte", "in_post_from", "in_post_to", "key_worker_trained_on"
-        )
+        StaffMember.objects.filter(
+            dates.overlapping(first, last, "in_post_from", "in_post_to"),
+            prison=prison,
+            band=Band3.KEY_WORKER_BAND,
+        ).values_list("fte", "in_post_from", "in_post_to", "key_worker_trained_on", named=True)
     )
-    benchmark = (
-        Benchmark.objects.filter(prison=prison, effective_from__lte=monday)
-        .order_by("-effective_from")
-        .values_list("band3_benchmark_fte", flat=True)
-        .first()
-    )
-    return staff, benchmark
+    history = Benchmark.objects.filter(prison=prison, effective_from__lte=last).order_by("effective_from")
+    history = list(history.values_list("effective_from", "band3_benchmark_fte"))
+    benchmarks = {}
+    for monday in mondays:
+        effective = [fte for since, fte in history if since <= monday]
+        benchmarks[monday] = effective[-1] if effective else None
+    return staff, benchmarks
+
+
+def suspension_reasons_by_week(prison: Prison, mondays: list[dt.date]) -> dict[dt.date, list[str]]:
+    """Why key work was suspended at the prison in each of the Mondays' weeks (empty: it was
+    on); two queries in all."""
+    staff, benchmarks = week_status_inputs(prison, mondays)
+    return {m: status.suspension_reasons(prison, m, staff, benchmarks[m]) for m in mondays}
 
 
 def suspension_reasons_for_week(prison: Prison, day: dt.date) -> list[str]:
     """Why key work is suspended at `prison` in the week containing `day` (empty: it is on)."""
     monday = dates.week_start(day)
-    staff, benchmark = week_status_inputs(prison, monday)
-    return status.suspension_reasons(prison, monday, staff, benchmark)
+    return suspension_reasons_by_week(prison, [monday])[monday]
 
 
 def not_held_by_week(prison: Prison, today: dt.date | None = None, *, weeks: int = PANEL_WEEKS) -> dict:

@@ -159,6 +159,15 @@ def day(value) -> str:
     return dates.long_date(_local(value).date() if isinstance(value, dt.datetime) else value)
 
 
+@register.filter
+def iso(value) -> str:
+    """A date as machines read it (2025-03-03): option values and sort keys, London's calendar
+    for an aware moment (as Django's |date:'Y-m-d', at a fraction of its cost); nothing → ""."""
+    if not value:
+        return ""
+    return (_local(value).date() if isinstance(value, dt.datetime) else value).isoformat()
+
+
 def _local(moment: dt.datetime) -> dt.datetime:
     """An aware moment on London's clock (a naive one is taken as it is)."""
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
@@ -167,13 +176,13 @@ def _local(moment: dt.datetime) -> dt.datetime:
 @register.filter
 def day_month(value) -> str:
     """The same style without the year, in a sentence about a recent week: 3 March."""
-    return f"{value.day} {value:%B}" if value else ""
+    return f"{value.day} {dates.MONTHS[value.month - 1]}" if value else ""
 
 
 @register.filter
 def day_short(value) -> str:
     """Only where twelve weeks stand side by side (a chart's axis, a trend's columns): 3 Mar."""
-    return f"{value.day} {value:%b}" if value else ""
+    return f"{value.day} {dates.MONTHS[value.month - 1][:3]}" if value else ""
 
 
 @register.filter

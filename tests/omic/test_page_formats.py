@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
-from omic.templatetags.omic_tags import day, day_month, day_short, day_time, whole
+from omic.templatetags.omic_tags import day, day_month, day_short, day_time, iso, whole
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Machine values only: sort keys and <time datetime>; every date a person reads goes through `day`.
-MACHINE_FORMATS = {"Y-m-d", "c"}
+MACHINE_FORMATS = {"c"}  # dates as 2025-03-03 go through |iso
 
 
 def test_templates_format_dates_only_through_the_page_filters():
@@ -38,6 +38,22 @@ def test_templates_format_dates_only_through_the_page_filters():
 )
 def test_day(value, text):
     assert day(value) == text
+
+
+def test_iso_is_the_machine_date_on_the_london_calendar():
+    assert iso(dt.date(2025, 3, 3)) == "2025-03-03"
+    assert iso(dt.datetime(2025, 7, 1, 23, 30, tzinfo=dt.UTC)) == "2025-07-02"  # 00:30 in London
+    assert iso(None) == ""
+
+
+def test_every_month_has_its_english_name():
+    assert [day(dt.date(2025, m, 1)) for m in (1, 5, 12)] == [
+        "1 January 2025",
+        "1 May 2025",
+        "1 December 2025",
+    ]
+    short = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert [day_short(dt.date(2025, m, 9)) for m in range(1, 13)] == [f"9 {m}" for m in short]
 
 
 def test_day_time_is_london_time():
