@@ -85,12 +85,20 @@ class PrisonerFactory(factory.django.DjangoModelFactory):
     date_of_birth = dt.date(1990, 5, 17)
 
 
-class CustodySpellFactory(factory.django.DjangoModelFactory):
+class AtPrisonFactory(factory.django.DjangoModelFactory):
+    """The base of the factories of a prisoner's rows at a prison: both made if not given."""
+
     class Meta:
-        model = CustodySpell
+        abstract = True
 
     prisoner = factory.SubFactory(PrisonerFactory)
     prison = factory.SubFactory(PrisonFactory)
+
+
+class CustodySpellFactory(AtPrisonFactory):
+    class Meta:
+        model = CustodySpell
+
     wing = None
     reception_date = dt.date(2024, 1, 1)
     release_date = None
@@ -153,38 +161,39 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class KeyWorkerAllocationFactory(factory.django.DjangoModelFactory):
+class WithKeyWorkerFactory(AtPrisonFactory):
+    """AtPrisonFactory with a key worker on the staff of that prison."""
+
+    class Meta:
+        abstract = True
+
+    key_worker = factory.SubFactory(StaffMemberFactory, prison=factory.SelfAttribute("..prison"))
+
+
+class KeyWorkerAllocationFactory(WithKeyWorkerFactory):
     class Meta:
         model = KeyWorkerAllocation
 
-    prisoner = factory.SubFactory(PrisonerFactory)
-    prison = factory.SubFactory(PrisonFactory)
-    key_worker = factory.SubFactory(StaffMemberFactory, prison=factory.SelfAttribute("..prison"))
     start_date = dt.date(2024, 1, 1)
     end_date = None
     source = Source.APP
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(WithKeyWorkerFactory):
     class Meta:
         model = Session
 
     source = Source.APP
     session_id = None
-    prisoner = factory.SubFactory(PrisonerFactory)
-    prison = factory.SubFactory(PrisonFactory)
-    key_worker = factory.SubFactory(StaffMemberFactory, prison=factory.SelfAttribute("..prison"))
     date = MONDAY
     duration_minutes = 45
     kind = SessionKind.STRUCTURED_INTERVIEW
 
 
-class SessionNotHeldFactory(factory.django.DjangoModelFactory):
+class SessionNotHeldFactory(AtPrisonFactory):
     class Meta:
         model = SessionNotHeld
 
-    prisoner = factory.SubFactory(PrisonerFactory)
-    prison = factory.SubFactory(PrisonFactory)
     key_worker = None
     date = MONDAY
     reason = NotHeldReason.PRISONER_REFUSED
@@ -232,15 +241,13 @@ class PrisonWeekFactory(factory.django.DjangoModelFactory):
     computed_at = factory.LazyFunction(timezone.now)
 
 
-class PrisonerWeekFactory(factory.django.DjangoModelFactory):
+class PrisonerWeekFactory(AtPrisonFactory):
     """A computed prisoner-week: one custody day, nothing entitled or delivered."""
 
     class Meta:
         model = PrisonerWeek
 
-    prison = factory.SubFactory(PrisonFactory)
     week_start = MONDAY
-    prisoner = factory.SubFactory(PrisonerFactory)
     custody_days = 1
     entitled_sevenths = 0
     delivered_minutes = 0

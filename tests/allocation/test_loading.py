@@ -113,37 +113,29 @@ def test_absent_optional_columns_take_their_defaults(estate, tmp_path):
     assert (s.recall, s.tier, s.mappa_level, s.parole_outcome, s.com_name) == (False, "", None, "", "")
 
 
-BAD_ROWS = [
-    # (the row's cells changed, the column reported, a piece of the message)
-    ("Z9999ZZ,determinate,2024-01-01", "prison_number", "prisoner Z9999ZZ is not known"),
-    (
-        "A1234BC,life,2024-01-01",
-        "sentence_type",
-        "'life' is not allowed; use one of determinate, indeterminate",
-    ),
-    ("A1234BC,determinate,2024-02-30", "sentence_start_date", "'2024-02-30' is not a date"),
-    ("A1234BC,determinate,", "sentence_start_date", "is empty"),
-    ("A1234BC,determinate,2024-01-01,,,,,,,yes", "recall", "'yes' is not true or false"),
-    ("A1234BC,determinate,2024-01-01,,,,,,,,1", "immigration_case", "'1' is not true or false"),
-    ("A1234BC,determinate,2024-01-01,,,,,,,,,,E", "tier", "'E' is not allowed; use one of A, B, C, D"),
-    (
-        "A1234BC,determinate,2024-01-01,,,,,,,,,,,4",
-        "mappa_level",
-        "'4' is out of range; mappa_level must be from 0 to 3",
-    ),
-    ("A1234BC,determinate,2024-01-01,,,,,,,,,,,-1", "mappa_level", "out of range"),
-    ("A1234BC,determinate,2024-01-01,,,,,,,,,,,high", "mappa_level", "'high' is not a whole number"),
-    ("A1234BC,determinate,2024-01-01,,,,,,,,,,,,,jo at justice", "com_email", "not an email address"),
+COLUMNS = HEADER.strip().split(",")
+A_ROW = {"prison_number": "A1234BC", "sentence_type": "determinate", "sentence_start_date": "2024-01-01"}
+
+BAD_CELLS = [
+    # (the column with a bad cell in A_ROW, the cell, a piece of the message)
+    ("prison_number", "Z9999ZZ", "prisoner Z9999ZZ is not known"),
+    ("sentence_type", "life", "'life' is not allowed; use one of determinate, indeterminate"),
+    ("sentence_start_date", "2024-02-30", "'2024-02-30' is not a date"),
+    ("sentence_start_date", "", "is empty"),
+    ("recall", "yes", "'yes' is not true or false"),
+    ("immigration_case", "1", "'1' is not true or false"),
+    ("tier", "E", "'E' is not allowed; use one of A, B, C, D"),
+    ("mappa_level", "4", "'4' is out of range; mappa_level must be from 0 to 3"),
+    ("mappa_level", "-1", "out of range"),
+    ("mappa_level", "high", "'high' is not a whole number"),
+    ("com_email", "jo at justice", "not an email address"),
 ]
 
 
-@pytest.mark.parametrize(
-    ("row", "column", "message"), BAD_ROWS, ids=[r[1] + ":" + r[0][:20] for r in BAD_ROWS]
-)
-def test_a_bad_row_is_reported_and_nothing_loads(estate, tmp_path, row, column, message):
-    cells = row.split(",")
-    cells += [""] * (16 - len(cells))
-    text = HEADER + "B2345CD,determinate,2024-01-01" + "," * 13 + "\n" + ",".join(cells) + "\n"
+@pytest.mark.parametrize(("column", "cell", "message"), BAD_CELLS, ids=[f"{c}={v}" for c, v, _ in BAD_CELLS])
+def test_a_bad_row_is_reported_and_nothing_loads(estate, tmp_path, column, cell, message):
+    cells = dict.fromkeys(COLUMNS, "") | A_ROW | {column: cell}
+    text = HEADER + "B2345CD,determinate,2024-01-01" + "," * 13 + "\n" + ",".join(cells.values()) + "\n"
     status, out, err = load(tmp_path, text)
 
     assert status == 1

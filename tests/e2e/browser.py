@@ -1,15 +1,21 @@
-"""What every browser test does the same way: sign in, open a context at a width, check that
-GOV.UK Frontend's styles loaded. One home, imported by each tests/e2e file."""
+"""What every browser test does the same way: sign in, open a context at a width, click through
+to the next page, check that GOV.UK Frontend's styles loaded. One home, imported by each
+tests/e2e file (and by conftest.py's open_as)."""
 
 from tests.factories import TEST_PASSWORD
+
+
+def click_and_wait(locator):
+    """Click a link or button, and wait for the page it leads to to settle."""
+    locator.click()
+    locator.page.wait_for_load_state("networkidle")
 
 
 def sign_in(page, username, password=TEST_PASSWORD):
     page.goto("/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Sign in"))
 
 
 def at_width(chromium_browser, live_server, width):

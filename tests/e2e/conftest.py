@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.e2e.browser import at_width, sign_in
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
 
@@ -38,6 +40,25 @@ def browser_page(chromium_browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_as(chromium_browser, live_server):
+    """open_as(username, path=None, width=1280): a page in a fresh context (no cookies) `width` px
+    wide, signed in as `username`, then at `path`; every context it opens is closed after the test."""
+    contexts = []
+
+    def _open(username, path=None, width=1280):
+        context, page = at_width(chromium_browser, live_server, width)
+        contexts.append(context)
+        sign_in(page, username)
+        if path is not None:
+            page.goto(path)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from omic import dates
 from tests import factories
-from tests.e2e.browser import at_width, sign_in
+from tests.e2e.browser import click_and_wait, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,16 +40,12 @@ def leeds(transactional_db):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_admin_records_a_training_date_and_key_work_comes_back_on(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "admin")
-    page.goto("/prisons/LEI/staff/")
+    page = open_as("admin", "/prisons/LEI/staff/", width)
     page.get_by_label("Only untrained Band 3 officers").check()
-    page.get_by_role("button", name="Filter staff").click()
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("link", name="Taylor, Harry").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Filter staff"))
+    click_and_wait(page.get_by_role("link", name="Taylor, Harry"))
     assert page.get_by_role("heading", level=1).inner_text() == "Harry Taylor"
     screenshot(page, f"staff-member-{width}")
     assert_accessible(page)
@@ -58,8 +54,7 @@ def test_admin_records_a_training_date_and_key_work_comes_back_on(
     group.get_by_label("Day").fill(str(yesterday.day))
     group.get_by_label("Month").fill(str(yesterday.month))
     group.get_by_label("Year").fill(str(yesterday.year))
-    page.get_by_role("button", name="Save changes").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Save changes"))
     banner = page.get_by_role("alert")
     # Status is decided on each week's Monday: trained by this Monday turns this week on.
     trained_week = MONDAY if yesterday < MONDAY else MONDAY + dates.WEEK
@@ -70,15 +65,12 @@ def test_admin_records_a_training_date_and_key_work_comes_back_on(
     screenshot(page, f"staff-member-saved-{width}")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
 
 
 def test_admin_adds_a_wing_manager_who_signs_in_and_sees_only_their_wing(
-    chromium_browser, live_server, leeds, screenshot, assert_accessible
+    open_as, leeds, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, 1280)
-    sign_in(page, "admin")
-    page.goto("/prisons/LEI/users/")
+    page = open_as("admin", "/prisons/LEI/users/")
     assert_accessible(page)
     page.get_by_label("Username").fill("wmason")
     page.get_by_label("First name").fill("Wendy")
@@ -86,49 +78,41 @@ def test_admin_adds_a_wing_manager_who_signs_in_and_sees_only_their_wing(
     page.get_by_label("Wing manager").check()
     page.get_by_label("B wing").check()
     page.get_by_label("Password for their first sign-in").fill("first-sign-in-only-1")
-    page.get_by_role("button", name="Add user").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Add user"))
     assert "wmason can now sign in" in page.get_by_role("alert").inner_text()
     screenshot(page, "users-added")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Sign out"))
 
     sign_in(page, "wmason", "first-sign-in-only-1")
     assert page.url.endswith("/password/")  # they choose their own password first
     page.get_by_label("Current password").fill("first-sign-in-only-1")
     page.get_by_label("New password", exact=True).fill("wendys-own-password-2")
     page.get_by_label("Confirm new password").fill("wendys-own-password-2")
-    page.get_by_role("button", name="Change password").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Change password"))
     page.goto("/")
     text = page.locator("main").inner_text()
     assert "B wing" in text and "A wing" not in text
     screenshot(page, "wing-manager-home-new-user")
     assert_accessible(page)
-    context.close()
 
 
-def test_find_a_prisoner_from_the_header(chromium_browser, live_server, leeds, screenshot, assert_accessible):
+def test_find_a_prisoner_from_the_header(open_as, leeds, screenshot, assert_accessible):
     from omic.models import Prisoner
 
-    context, page = at_width(chromium_browser, live_server, 768)
     one = Prisoner.objects.order_by("prison_number").first()
-    sign_in(page, "admin")
+    page = open_as("admin", width=768)
     page.get_by_role("searchbox", name="Find a prisoner by their number or name").fill(one.last_name)
-    page.get_by_role("button", name="Find").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Find"))
     screenshot(page, "search-768")
     assert_accessible(page)
     if "/prisoners/" not in page.url:  # several share the surname: pick from the list
-        page.get_by_role("link", name=f"{one.last_name}, {one.first_name}").first.click()
-        page.wait_for_load_state("networkidle")
+        click_and_wait(page.get_by_role("link", name=f"{one.last_name}, {one.first_name}").first)
     assert "/prisoners/" in page.url
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_governor_reads_the_trend_and_why_compliance_moved(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
     for i, delivered in enumerate([300, 350, 420, 0, 400, 450, 380, 360, 410, 440, 300, 200]):
         factories.PrisonWeekFactory(
@@ -138,9 +122,7 @@ def test_governor_reads_the_trend_and_why_compliance_moved(
         )  # fmt: skip
     governor = factories.UserFactory(username="gov", role="governor")
     governor.prisons.set([leeds])
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "gov")
-    page.goto("/prisons/LEI/")
+    page = open_as("gov", "/prisons/LEI/", width)
     assert (
         page.get_by_role("img", name="Over 12 weeks").count() == 1
         or page.locator("svg[role=img]").count() == 1
@@ -150,12 +132,11 @@ def test_governor_reads_the_trend_and_why_compliance_moved(
     screenshot(page, f"governor-dashboard-{width}")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_hq_picks_a_week_filters_sorts_and_opens_a_prison(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
     other = factories.PrisonFactory(code="MDI", name="HMP Moorland")
     female = factories.PrisonFactory(code="HOI", name="HMP High Down", estate="female")
@@ -167,14 +148,11 @@ def test_hq_picks_a_week_filters_sorts_and_opens_a_prison(
                 delivered_minutes=delivered + weeks_ago, entitled_sevenths=45 * 70, prisoners=10 + i,
             )  # fmt: skip
     factories.UserFactory(username="hq", role="hq")
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "hq")
-    page.goto("/hq/")
+    page = open_as("hq", "/hq/", width)
     two_weeks_ago = MONDAY - 2 * dates.WEEK
     page.get_by_label("Week starting").select_option(two_weeks_ago.isoformat())
     page.get_by_label("Estate").select_option("male_closed")
-    page.get_by_role("button", name="Show prisons").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Show prisons"))
     page.get_by_role("link", name="Compliance").click()  # sorts on the server, lowest first
     page.wait_for_url("**sort=compliance_pct&dir=asc**")
     page.get_by_role("link", name="Compliance").click()  # again: highest first
@@ -184,15 +162,13 @@ def test_hq_picks_a_week_filters_sorts_and_opens_a_prison(
     screenshot(page, f"national-view-{width}")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.get_by_role("link", name="HMP Moorland").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="HMP Moorland"))
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_admin_whose_prisoner_was_given_a_key_worker_meanwhile_is_told_and_nothing_is_saved(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible, monkeypatch
+    open_as, leeds, width, screenshot, assert_accessible, monkeypatch
 ):
     """Two admins at once: the second submits a page shown before the first's allocation."""
     from keywork import services
@@ -202,24 +178,18 @@ def test_an_admin_whose_prisoner_was_given_a_key_worker_meanwhile_is_told_and_no
     # No worker reads the broker here (as in the other allocation browser test).
     monkeypatch.setattr("keywork.recompute.enqueue_recomputes", lambda requests: True)
     prisoner = CustodySpell.objects.filter(prison=leeds).order_by("prisoner_id").first().prisoner
-    context, page = at_width(chromium_browser, live_server, width)
-    try:
-        sign_in(page, "admin")
-        page.goto(f"/prisons/LEI/allocate/?prisoner={prisoner.prison_number}")
-        other = factories.UserFactory(username="bilal", role="admin")
-        other.prisons.set([leeds])
-        services.allocate_key_worker(
-            allocated_by=other, prisoner=prisoner, prison=leeds,
-            key_worker=StaffMember.objects.get(staff_id="LEI000"), start_date=TODAY,
-        )  # fmt: skip
-        page.get_by_label("Key worker", exact=True).select_option("LEI001")
-        page.get_by_role("button", name="Allocate key worker").click()
-        page.wait_for_load_state("networkidle")
-        summary = page.locator(".govuk-error-summary").inner_text()
-        assert f"{prisoner.prison_number} was given Oliver Smith (LEI000) as key worker at" in summary
-        assert "by bilal, after this page was shown: nothing was saved" in summary
-        assert list(KeyWorkerAllocation.objects.values_list("key_worker_id", flat=True)) == ["LEI000"]
-        screenshot(page, f"allocate-changed-meanwhile-{width}")
-        assert_accessible(page)
-    finally:
-        context.close()
+    page = open_as("admin", f"/prisons/LEI/allocate/?prisoner={prisoner.prison_number}", width)
+    other = factories.UserFactory(username="bilal", role="admin")
+    other.prisons.set([leeds])
+    services.allocate_key_worker(
+        allocated_by=other, prisoner=prisoner, prison=leeds,
+        key_worker=StaffMember.objects.get(staff_id="LEI000"), start_date=TODAY,
+    )  # fmt: skip
+    page.get_by_label("Key worker", exact=True).select_option("LEI001")
+    click_and_wait(page.get_by_role("button", name="Allocate key worker"))
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert f"{prisoner.prison_number} was given Oliver Smith (LEI000) as key worker at" in summary
+    assert "by bilal, after this page was shown: nothing was saved" in summary
+    assert list(KeyWorkerAllocation.objects.values_list("key_worker_id", flat=True)) == ["LEI000"]
+    screenshot(page, f"allocate-changed-meanwhile-{width}")
+    assert_accessible(page)

@@ -13,7 +13,7 @@ from allocation import services
 from allocation.models import Bcst, PomAllocation, Sentence
 from omic import dates
 from tests import factories
-from tests.e2e.browser import at_width, sign_in
+from tests.e2e.browser import click_and_wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,13 +64,10 @@ def leeds(transactional_db):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_governor_opens_the_handover_dashboard_and_downloads_a_list(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "governor")
-    page.goto("/prisons/LEI/")
-    page.get_by_role("link", name="Handover", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    page = open_as("governor", "/prisons/LEI/", width)
+    click_and_wait(page.get_by_role("link", name="Handover", exact=True))
     assert page.get_by_role("heading", level=1).inner_text() == "Handover"
     table = page.get_by_role("table", name="Upcoming handovers")
     assert "Hughes, Adam" in table.inner_text() and "Ward, Ben" in table.inner_text()
@@ -78,42 +75,35 @@ def test_governor_opens_the_handover_dashboard_and_downloads_a_list(
     screenshot(page, f"handover-dashboard-{width}")
     assert_accessible(page)
 
-    page.get_by_role("link", name="COM allocation overdue").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="COM allocation overdue"))
     assert "Price, Carl" in page.get_by_role("table", name="COM allocation overdue").inner_text()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download COM allocation overdue as CSV").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert [r["prison_number"] for r in rows] == ["A1003AA"] and rows[0]["responsibility"] == "com"
 
-    page.get_by_role("link", name="BCSTs due and overdue").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="BCSTs due and overdue"))
     bcsts = page.get_by_role("table", name="BCSTs due and overdue").inner_text()
     assert "Fox, Eli" in bcsts and "Overdue" in bcsts and "Gray, Finn" in bcsts
     screenshot(page, f"handover-dashboard-bcst-{width}")
     assert_accessible(page)
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_admin_records_a_bcst_and_is_refused_for_a_band_3_officer(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "admin")
-    page.goto("/prisons/LEI/bcst/")
+    page = open_as("admin", "/prisons/LEI/bcst/", width)
     screenshot(page, f"bcst-{width}")
     assert_accessible(page)
-    page.get_by_role("link", name="Record completion of the BCST of Eli Fox").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="Record completion of the BCST of Eli Fox"))
     group = page.get_by_role("group", name="Date completed")
     yesterday = TODAY - D(1)
     group.get_by_label("Day").fill(str(yesterday.day))
     group.get_by_label("Month").fill(str(yesterday.month))
     group.get_by_label("Year").fill(str(yesterday.year))
     page.get_by_label("Completed by").select_option(label="Officer, Olly (LEI300, Band 3)")
-    page.get_by_role("button", name="Record completion").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Record completion"))
     summary = page.get_by_role("alert").inner_text()
     assert "Completed by must be a member of staff of Band 4 or above" in summary
     assert "Band 4 job description" in summary
@@ -122,10 +112,8 @@ def test_admin_records_a_bcst_and_is_refused_for_a_band_3_officer(
     assert not Bcst.objects.filter(completed_on__isnull=False).exists()
 
     page.get_by_label("Completed by").select_option(label="Shah, Priya (LEI400, Band 4)")
-    page.get_by_role("button", name="Record completion").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Record completion"))
     assert "BCST of Eli Fox (B2001BB) recorded as completed" in page.get_by_role("alert").inner_text()
     assert "Fox, Eli" not in page.get_by_role("table", name="BCSTs due and overdue").inner_text()
     done = Bcst.objects.get(spell__prisoner_id="B2001BB")
     assert (done.completed_on, done.completed_by_id) == (yesterday, "LEI400")
-    context.close()

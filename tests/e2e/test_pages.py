@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from omic import dates
 from omic.models import StaffMember
 from tests import factories
-from tests.e2e.browser import assert_styled, sign_in
+from tests.e2e.browser import assert_styled, click_and_wait, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -87,10 +87,9 @@ HOME_HEADINGS = {
 
 @pytest.mark.parametrize("role", list(HOME_HEADINGS))
 def test_each_role_signs_in_and_lands_on_their_home_page(
-    browser_page, demo, role, live_server, screenshot, assert_accessible
+    open_as, demo, role, live_server, screenshot, assert_accessible
 ):
-    page = browser_page
-    sign_in(page, demo[role].username)
+    page = open_as(demo[role].username)
     assert page.url == f"{live_server.url}/"
     assert page.get_by_role("heading", level=1).inner_text() == HOME_HEADINGS[role]
     assert page.locator(".app-header__user-name").inner_text() == demo[role].get_full_name()
@@ -111,11 +110,9 @@ def test_wrong_password_shows_an_accessible_error_summary(browser_page, demo, sc
     assert_accessible(page)
 
 
-def test_prison_dashboard(browser_page, demo, screenshot, assert_accessible):
-    page = browser_page
-    sign_in(page, "governor")
-    page.get_by_role("link", name="HMP Leeds").first.click()
-    page.wait_for_load_state("networkidle")
+def test_prison_dashboard(open_as, demo, screenshot, assert_accessible):
+    page = open_as("governor")
+    click_and_wait(page.get_by_role("link", name="HMP Leeds").first)
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
     assert "−" in page.locator(".app-shortfall").first.inner_text()  # below benchmark
     assert_styled(page)
@@ -123,19 +120,14 @@ def test_prison_dashboard(browser_page, demo, screenshot, assert_accessible):
     assert_accessible(page)
 
 
-def test_compliance_table_fits_a_tablet_in_landscape(
-    chromium_browser, live_server, demo, screenshot, assert_accessible
-):
+def test_compliance_table_fits_a_tablet_in_landscape(open_as, demo, screenshot, assert_accessible):
     """Nine columns of weekly figures fit 1024 px without scrolling; the short reasons in the
     cells are explained in full beneath the table."""
     from keywork import compliance
 
     today = dates.today()
     compliance.recompute(week_from=today - dt.timedelta(weeks=7), week_to=today, prison_ids=["LEI"])
-    context = chromium_browser.new_context(viewport={"width": 1024, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    sign_in(page, "governor")
-    page.goto("/prisons/LEI/")
+    page = open_as("governor", "/prisons/LEI/", 1024)
     table = page.locator(".app-table--dense").first  # the weekly figures; sessions not held below
     assert table.locator("tbody tr").count() == 8
     reasons = table.locator("tbody tr").first.locator("li").all_inner_texts()
@@ -147,17 +139,13 @@ def test_compliance_table_fits_a_tablet_in_landscape(
     assert "Band 3 officers in post are below the benchmark staffing figure" in details.inner_text()
     screenshot(page, "prison-dashboard-tablet-landscape")
     assert_accessible(page)
-    context.close()
 
 
-def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_accessible):
-    page = browser_page
-    sign_in(page, "hq")
-    page.goto("/prisons/LEI/staff/")
+def test_staff_page_and_national_view(open_as, demo, screenshot, assert_accessible):
+    page = open_as("hq", "/prisons/LEI/staff/")
     assert page.locator(".govuk-tag--red", has_text="Not trained").count() == 1
     page.get_by_role("link", name="Band", exact=True).click()  # sorted by the server, every page
-    page.get_by_role("link", name="Band", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="Band", exact=True))
     staff = page.locator("table", has=page.locator("caption", has_text="Staff at"))
     assert staff.locator("th[aria-sort=descending]").inner_text().strip() == "Band"
     bands = [int(b) for b in staff.locator("tbody tr td:nth-child(3)").all_inner_texts()]
@@ -172,11 +160,9 @@ def test_staff_page_and_national_view(browser_page, demo, screenshot, assert_acc
     assert_accessible(page)
 
 
-def test_wing_table_sorts_and_links_to_profiles(browser_page, demo, screenshot, assert_accessible):
-    page = browser_page
-    sign_in(page, "wingmanager")
-    page.get_by_role("link", name="A wing").first.click()
-    page.wait_for_load_state("networkidle")
+def test_wing_table_sorts_and_links_to_profiles(open_as, demo, screenshot, assert_accessible):
+    page = open_as("wingmanager")
+    click_and_wait(page.get_by_role("link", name="A wing").first)
     numbers = page.locator("tbody tr td:first-child")
     page.get_by_role("button", name="Prison number").click()
     ascending = numbers.all_inner_texts()
@@ -185,38 +171,30 @@ def test_wing_table_sorts_and_links_to_profiles(browser_page, demo, screenshot, 
     assert numbers.all_inner_texts() == sorted(ascending, reverse=True)
     screenshot(page, "wing")
     assert_accessible(page)
-    page.get_by_role("link", name=ascending[0]).click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name=ascending[0]))
     assert page.locator(".govuk-caption-l").inner_text() == ascending[0]
     screenshot(page, "prisoner")
     assert_accessible(page)
 
 
 @pytest.mark.parametrize(("name", "width"), [("tablet", 768), ("phone", 375)])
-def test_home_page_fits_small_screens(chromium_browser, live_server, demo, name, width, screenshot):
-    context = chromium_browser.new_context(
-        viewport={"width": width, "height": 1000}, base_url=live_server.url
-    )
-    page = context.new_page()
-    sign_in(page, "admin")
+def test_home_page_fits_small_screens(open_as, demo, name, width, screenshot):
+    page = open_as("admin", width=width)
     screenshot(page, f"home-admin-{name}")
     # Nothing wider than the screen: no sideways scrolling of the whole page.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    context.close()
 
 
-def test_sign_out(browser_page, demo):
-    page = browser_page
-    sign_in(page, "governor")
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+def test_sign_out(open_as, demo):
+    page = open_as("governor")
+    click_and_wait(page.get_by_role("button", name="Sign out"))
     assert page.url.endswith("/login/?signed-out")
     assert page.get_by_role("alert").inner_text().endswith("You have signed out.")
     page.goto("/")
     assert "/login/" in page.url
 
 
-def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert_accessible, monkeypatch):
+def test_key_workers_and_allocation_pages(open_as, demo, screenshot, assert_accessible, monkeypatch):
     """The admin sees caseloads against capacity, then allocates through the allocation page."""
     # No worker reads the broker here: publishing the recomputes would only leave them queued
     # (and build Celery's cached router before the worker test sets its own queue).
@@ -236,9 +214,7 @@ def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert
     factories.KeyWorkerAllocationFactory(
         prisoner_id="A0004BC", prison=leeds, key_worker=untrained, start_date=TODAY - dt.timedelta(days=20)
     )
-    page = browser_page
-    sign_in(page, "admin")
-    page.goto("/prisons/LEI/key-workers/")
+    page = open_as("admin", "/prisons/LEI/key-workers/")
     assert page.get_by_role("heading", level=1).inner_text() == "Key workers"
     assert page.locator(".app-shortfall", has_text="1 over").count() == 1
     assert "20 prisoners need a key worker" in page.locator(".govuk-inset-text").inner_text()
@@ -246,8 +222,7 @@ def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert
     screenshot(page, "prison-key-workers")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Allocate key workers").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="Allocate key workers"))
     assert page.get_by_role("heading", level=1).inner_text() == "Allocate key workers"
     screenshot(page, "prison-allocate")
     assert_accessible(page)
@@ -255,8 +230,7 @@ def test_key_workers_and_allocation_pages(browser_page, demo, screenshot, assert
     # Oliver is over capacity: a full key worker is not offered (the service still refuses one).
     assert page.locator('select option[value="LEI000"]').count() == 0
 
-    page.get_by_role("button", name="Confirm these allocations").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Confirm these allocations"))
     assert (
         "key worker allocations confirmed" in page.locator(".govuk-notification-banner--success").inner_text()
     )
@@ -348,8 +322,9 @@ def test_admin_moves_every_prisoner_of_an_unavailable_key_worker(
     page = context.new_page()
     sign_in(page, "admin")
     page.goto("/prisons/LEI/allocate/")
-    page.get_by_role("link", name=f"Move every prisoner of {harry.first_name} {harry.last_name}").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(
+        page.get_by_role("link", name=f"Move every prisoner of {harry.first_name} {harry.last_name}")
+    )
     heading = page.get_by_role("heading", name=f"Move every prisoner of {harry.first_name} {harry.last_name}")
     expect(heading).to_be_in_viewport()
     proposed = page.locator("table", has=page.locator("caption", has_text="Proposed moves"))
@@ -358,8 +333,7 @@ def test_admin_moves_every_prisoner_of_an_unavailable_key_worker(
     screenshot(page, f"allocate-move-review-{width}")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Confirm these moves").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Confirm these moves"))
     banner = page.locator(".govuk-notification-banner--success")
     expect(banner).to_be_in_viewport()
     assert "3" in banner.inner_text()

@@ -13,7 +13,7 @@ from allocation import services
 from allocation.models import PomAllocation, Sentence
 from omic import dates
 from tests import factories
-from tests.e2e.browser import at_width, sign_in
+from tests.e2e.browser import click_and_wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,19 +52,15 @@ def leeds(transactional_db):
 def allocate(page, pom_label):
     page.get_by_role("group", name="Allocate as").get_by_label("Primary POM").check()
     page.get_by_label(pom_label).check()
-    page.get_by_role("button", name="Allocate POM").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Allocate POM"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_admin_allocates_with_and_against_the_recommendation(
-    chromium_browser, live_server, leeds, width, screenshot, assert_accessible
+    open_as, leeds, width, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "admin")
-    page.goto("/prisoners/A1111AA/")
-    page.get_by_role("link", name="POM and handover details").click()
-    page.wait_for_load_state("networkidle")
+    page = open_as("admin", "/prisoners/A1111AA/", width)
+    click_and_wait(page.get_by_role("link", name="POM and handover details"))
     assert page.get_by_role("heading", level=1).inner_text() == "POM and handover: Alan Able"
     hint = page.locator("#id_staff_member_1_hint")
     expect(hint).to_contain_text("Prison POM (recommended type) · 0 cases · Full time")
@@ -91,8 +87,7 @@ def test_admin_allocates_with_and_against_the_recommendation(
     page.get_by_label("Reason, if you choose a POM of the type not recommended").fill(
         "Complex case: needs probation experience"
     )
-    page.get_by_role("button", name="Allocate POM").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Allocate POM"))
     expect(page.get_by_role("alert")).to_contain_text("Rob Reed (LEIR01) is now the primary POM of Bea Baker")
     assert (
         PomAllocation.objects.get(prisoner_id="B2222BB").reason == "Complex case: needs probation experience"
@@ -117,9 +112,7 @@ def test_admin_allocates_with_and_against_the_recommendation(
     assert scroll.evaluate("box => box.scrollWidth <= box.clientWidth"), scroll.evaluate(
         "box => [box.scrollWidth, box.clientWidth]"
     )
-    page.get_by_role("link", name="Parker, Pat").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="Parker, Pat"))
     expect(page.get_by_role("cell", name="Able, Alan A1111AA")).to_be_visible()
     screenshot(page, f"pom-caseload-{width}")
     assert_accessible(page)
-    context.close()

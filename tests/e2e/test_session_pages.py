@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from keywork.models import Session, SessionNotHeld
 from omic import dates
 from tests import factories
-from tests.e2e.browser import at_width, sign_in
+from tests.e2e.browser import click_and_wait, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,13 +49,10 @@ def wing(transactional_db):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
-    chromium_browser, live_server, wing, width, screenshot, assert_accessible
+    open_as, wing, width, screenshot, assert_accessible
 ):
-    context, page = at_width(chromium_browser, live_server, width)
-    sign_in(page, "wendy")
-    page.goto("/prisons/LEI/wings/A/")
-    page.get_by_role("link", name="Log a session with Alan Behind").click()
-    page.wait_for_load_state("networkidle")
+    page = open_as("wendy", "/prisons/LEI/wings/A/", width)
+    click_and_wait(page.get_by_role("link", name="Log a session with Alan Behind"))
     # Quick on a tablet: the allocated key worker and today are already filled in.
     expect(page.get_by_label("Key worker")).to_have_value("LEI001")
     expect(page.get_by_label("Day")).to_have_value(str(TODAY.day))
@@ -65,8 +62,7 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
     assert_accessible(page)
     page.get_by_label("Duration in minutes").fill("45")
     page.get_by_label("Structured interview").check()
-    page.get_by_role("button", name="Save session").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Save session"))
 
     assert page.url.endswith("/prisons/LEI/wings/A/")
     banner = page.locator(".govuk-notification-banner--success")
@@ -77,13 +73,11 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
 
     # Open it from the profile and correct it.
     page.goto("/prisoners/A1111AA/")
-    page.get_by_role("link", name=f"View the session on {TODAY:%-d %B %Y}").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name=f"View the session on {TODAY:%-d %B %Y}"))
     assert_accessible(page)
     page.get_by_label("Duration in minutes").fill("50")
     page.get_by_label("Reason for the correction").fill("It ran longer than I typed")
-    page.get_by_role("button", name="Save correction").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Save correction"))
     expect(page.get_by_role("alert")).to_contain_text("Session corrected.")
     today_session = Session.objects.get(prisoner=wing, date=TODAY)
     assert today_session.duration_minutes == 50
@@ -92,8 +86,7 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
     page.goto("/prisoners/A1111AA/sessions/new/")
     page.get_by_label("Duration in minutes").fill("50")
     page.get_by_label("Structured interview").check()
-    page.get_by_role("button", name="Save session").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Save session"))
     expect(page.get_by_role("alert")).to_contain_text("This session was already recorded")
     expect(page.get_by_role("link", name="View the session")).to_have_attribute(
         "href", f"/prisoners/A1111AA/sessions/{today_session.pk}/"
@@ -104,27 +97,23 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
 
     # Delete yesterday's duplicate.
     page.goto("/prisoners/A1111AA/")
-    page.get_by_role("link", name=f"View the session on {YESTERDAY:%-d %B %Y}").first.click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name=f"View the session on {YESTERDAY:%-d %B %Y}").first)
     page.get_by_label("Reason for deleting the session").fill("Recorded twice")
-    page.get_by_role("button", name="Delete session").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Delete session"))
     expect(page.get_by_role("alert")).to_contain_text("deleted")
     assert Session.objects.filter(prisoner=wing, date=YESTERDAY, deleted_at__isnull=True).count() == 1
 
     # A session that did not take place: the key worker was redeployed.
-    page.get_by_role("link", name="Record a session not held").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("link", name="Record a session not held"))
     page.get_by_label("Key worker redeployed to other duties").check()
     screenshot(page, f"session-not-held-{width}")
     assert_accessible(page)
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    click_and_wait(page.get_by_role("button", name="Save"))
     expect(page.get_by_role("alert")).to_contain_text("key worker redeployed to other duties")
     assert SessionNotHeld.objects.get(prisoner=wing).reason == "staff_redeployed"
 
     # The governor's dashboard counts it this week, under its reason.
-    context.clear_cookies()
+    page.context.clear_cookies()
     sign_in(page, "gareth")
     page.goto("/prisons/LEI/")
     not_held = page.locator(
@@ -138,4 +127,3 @@ def test_wing_manager_logs_corrects_repeats_deletes_and_records_not_held(
     not_held.scroll_into_view_if_needed()
     screenshot(page, f"dashboard-counts-not-held-{width}")
     assert_accessible(page)
-    context.close()

@@ -31,6 +31,24 @@ def refusal(call, **kwargs) -> dict:
     return refused.value.message_dict
 
 
+@pytest.fixture
+def refused_allocation(estate, admin):
+    """refused_allocation(prisoner, staff_member): the errors of LEI's admin making them the
+    prisoner's primary POM at LEI, which must be refused."""
+
+    def errors(prisoner, staff_member) -> dict:
+        return refusal(
+            services.allocate_pom,
+            by=admin,
+            prisoner=prisoner,
+            prison=estate["lei"],
+            staff_member=staff_member,
+            role="primary",
+        )
+
+    return errors
+
+
 def test_primary_pom_of_the_recommended_type_needs_no_reason_and_is_audited(estate, admin):
     allocation = services.allocate_pom(
         by=admin,
@@ -64,11 +82,8 @@ def test_a_pom_of_the_other_type_needs_a_reason(estate, admin):
     assert AuditEvent.objects.get().reason == allocation.reason
 
 
-def test_tier_a_recommends_a_probation_pom(estate, admin):
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["tier_a"], prison=estate["lei"],
-        staff_member=estate["prison_pom"], role="primary",
-    )  # fmt: skip
+def test_tier_a_recommends_a_probation_pom(estate, refused_allocation):
+    errors = refused_allocation(estate["tier_a"], estate["prison_pom"])
     assert "a probation POM is recommended" in errors["reason"][0]
 
 
@@ -88,7 +103,7 @@ def test_reallocation_ends_the_old_allocation_and_starts_the_new_one_in_one_go(e
     assert AuditEvent.objects.get(action="allocation.pom.end").before["end_date"] is None
 
 
-def test_co_working_needs_a_primary_and_a_different_person(estate, admin):
+def test_co_working_needs_a_primary_and_a_different_person(estate, admin, refused_allocation):
     kwargs = {"by": admin, "prisoner": estate["on_a"], "prison": estate["lei"], "role": "co_working"}
     assert (
         "Co-working POM needs a primary POM"
@@ -102,10 +117,7 @@ def test_co_working_needs_a_primary_and_a_different_person(estate, admin):
     co = services.allocate_pom(staff_member=estate["part_time_pom"], **kwargs)
     assert co.role == "co_working"
     # The co-working POM cannot become the primary while they co-work.
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["on_a"], prison=estate["lei"],
-        staff_member=estate["part_time_pom"], role="primary",
-    )  # fmt: skip
+    errors = refused_allocation(estate["on_a"], estate["part_time_pom"])
     assert "co-working POM" in errors["staff_member"][0]
 
 
@@ -118,45 +130,30 @@ def test_co_working_needs_a_primary_and_a_different_person(estate, admin):
         ("bmi_pom", "is not on the staff of HMP Leeds"),
     ],
 )
-def test_only_an_active_pom_of_band_4_or_above_here_may_hold_the_case(estate, admin, who, words):
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["on_a"], prison=estate["lei"],
-        staff_member=estate[who], role="primary",
-    )  # fmt: skip
+def test_only_an_active_pom_of_band_4_or_above_here_may_hold_the_case(estate, refused_allocation, who, words):
+    errors = refused_allocation(estate["on_a"], estate[who])
     assert any(words in m for m in errors["staff_member"]), errors
     assert not PomAllocation.objects.exists() and not AuditEvent.objects.exists()
 
 
-def test_a_pom_who_left_post_is_refused(estate, admin):
+def test_a_pom_who_left_post_is_refused(estate, refused_allocation):
     staff = estate["prison_pom"]
     staff.in_post_to = TODAY
     staff.save()
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["on_a"], prison=estate["lei"], staff_member=staff,
-        role="primary",
-    )  # fmt: skip
+    errors = refused_allocation(estate["on_a"], staff)
     assert "is not in post" in errors["staff_member"][0]
 
 
-def test_only_the_holding_prison_allocates_and_only_a_prisoner_in_scope(estate, admin):
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["on_c"], prison=estate["lei"],
-        staff_member=estate["prison_pom"], role="primary",
-    )  # fmt: skip
+def test_only_the_holding_prison_allocates_and_only_a_prisoner_in_scope(estate, refused_allocation):
+    errors = refused_allocation(estate["on_c"], estate["prison_pom"])
     assert "not in custody at HMP Leeds" in errors["prisoner"][0]
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["unsentenced"], prison=estate["lei"],
-        staff_member=estate["prison_pom"], role="primary",
-    )  # fmt: skip
+    errors = refused_allocation(estate["unsentenced"], estate["prison_pom"])
     assert "not in OMiC scope (no sentence record" in errors["prisoner"][0]
 
 
-def test_the_same_pom_again_is_refused(estate, admin):
+def test_the_same_pom_again_is_refused(estate, refused_allocation):
     allocate(estate["on_a"], estate["prison_pom"])
-    errors = refusal(
-        services.allocate_pom, by=admin, prisoner=estate["on_a"], prison=estate["lei"],
-        staff_member=estate["prison_pom"], role="primary",
-    )  # fmt: skip
+    errors = refused_allocation(estate["on_a"], estate["prison_pom"])
     assert "already this prisoner's primary POM" in errors["staff_member"][0]
 
 

@@ -22,15 +22,8 @@ START = dt.date(2025, 3, 3)
 
 
 def allocate(w, **overrides):
-    kwargs = {
-        "allocated_by": w.admin,
-        "prisoner": w.prisoner,
-        "prison": w.prison,
-        "key_worker": w.key_worker,
-        "start_date": START,
-        "reason": "",
-    }
-    kwargs.update(overrides)
+    """The world's admin allocates its key worker to its prisoner from START."""
+    kwargs = {"allocated_by": w.admin, **w.case, "start_date": START, "reason": "", **overrides}
     return services.allocate_key_worker(**kwargs)
 
 

@@ -22,6 +22,7 @@ from tests.factories import (
 from tests.refusals import refusal
 
 MONDAY = dt.date(2025, 3, 3)
+TUESDAY = MONDAY + dt.timedelta(days=1)
 TODAY = dt.date(2025, 3, 12)  # a Wednesday of the following week
 
 BCST_MESSAGE = (
@@ -36,19 +37,17 @@ KIND_MESSAGE = (
 
 
 def session_kwargs(w, **overrides):
-    kwargs = {
+    """A 45-minute structured interview with the world's case on MONDAY, recorded on TODAY."""
+    return {
         "recorded_by": w.user,
-        "prisoner": w.prisoner,
-        "prison": w.prison,
-        "key_worker": w.key_worker,
+        **w.case,
         "date": MONDAY,
         "minutes": 45,
         "kind": SessionKind.STRUCTURED_INTERVIEW,
         "notes": "talked about education",
         "today": TODAY,
+        **overrides,
     }
-    kwargs.update(overrides)
-    return kwargs
 
 
 def not_held_kwargs(w, **overrides):
@@ -79,7 +78,7 @@ def released_on_monday(w):
 
 def received_the_day_after(w):
     prisoner = PrisonerFactory(prison_number="B2222BB")
-    CustodySpellFactory(prisoner=prisoner, prison=w.prison, reception_date=MONDAY + dt.timedelta(days=1))
+    CustodySpellFactory(prisoner=prisoner, prison=w.prison, reception_date=TUESDAY)
     return {"prisoner": prisoner}
 
 
@@ -115,6 +114,25 @@ def untrained(staff_id):
 BEFORE_RECEPTION = dt.date(2023, 12, 31)  # the world's prisoner was received on 1 January 2024
 OUT_OF_CUSTODY = not_in_custody("A1234BC", "31 December 2023")
 
+
+def duration(rule):
+    return f"Duration must be {rule}: enter how many minutes the session lasted."
+
+
+WHOLE_MINUTES = "Duration must be a whole number of minutes: enter a number such as 45."
+NO_DATE = "Date is required: enter the date the session took place."
+
+
+def held_by(staff_id, message, case, **fields):
+    """A REFUSALS case: the session held by `staff_id`, a new staff member of the world's prison
+    with `fields`, is refused on the key worker with `message`."""
+
+    def change(w):
+        return {"key_worker": StaffMemberFactory(staff_id=staff_id, prison=w.prison, **fields)}
+
+    return pytest.param(change, "key_worker", message, id=case)
+
+
 REFUSALS = [
     pytest.param(lambda w: {"kind": "bcst"}, "kind", BCST_MESSAGE, id="bcst_lower_case_is_band_4_work"),
     pytest.param(lambda w: {"kind": "BCST"}, "kind", BCST_MESSAGE, id="bcst_upper_case_is_band_4_work"),
@@ -122,88 +140,34 @@ REFUSALS = [
     pytest.param(lambda w: {"kind": "chat"}, "kind", KIND_MESSAGE, id="unknown_kind"),
     pytest.param(lambda w: {"kind": "Structured_Interview"}, "kind", KIND_MESSAGE, id="kind_in_wrong_case"),
     pytest.param(
-        lambda w: {"date": TODAY + dt.timedelta(days=1)},
-        "date",
-        FUTURE_MESSAGE,
-        id="date_in_future",
+        lambda w: {"date": TODAY + dt.timedelta(days=1)}, "date", FUTURE_MESSAGE, id="date_in_future"
     ),
-    pytest.param(
-        lambda w: {"date": None},
-        "date",
-        "Date is required: enter the date the session took place.",
-        id="date_missing",
-    ),
-    pytest.param(
-        lambda w: {"minutes": 0},
-        "minutes",
-        "Duration must be at least 1 minute: enter how many minutes the session lasted.",
-        id="zero_minutes",
-    ),
-    pytest.param(
-        lambda w: {"minutes": 241},
-        "minutes",
-        "Duration must be 240 minutes or less: enter how many minutes the session lasted.",
-        id="241_minutes",
-    ),
-    pytest.param(
-        lambda w: {"minutes": 45.5},
-        "minutes",
-        "Duration must be a whole number of minutes: enter a number such as 45.",
-        id="fractional_minutes",
-    ),
-    pytest.param(
-        lambda w: {"minutes": "45"},
-        "minutes",
-        "Duration must be a whole number of minutes: enter a number such as 45.",
-        id="minutes_as_text",
-    ),
+    pytest.param(lambda w: {"date": None}, "date", NO_DATE, id="date_missing"),
+    pytest.param(lambda w: {"minutes": 0}, "minutes", duration("at least 1 minute"), id="zero_minutes"),
+    pytest.param(lambda w: {"minutes": 241}, "minutes", duration("240 minutes or less"), id="241_minutes"),
+    pytest.param(lambda w: {"minutes": 45.5}, "minutes", WHOLE_MINUTES, id="fractional_minutes"),
+    pytest.param(lambda w: {"minutes": "45"}, "minutes", WHOLE_MINUTES, id="minutes_as_text"),
     pytest.param(
         released_on_monday, "prisoner", not_in_custody("B1111BB"), id="release_day_is_not_a_custody_day"
     ),
     pytest.param(received_the_day_after, "prisoner", not_in_custody("B2222BB"), id="before_reception"),
     pytest.param(held_at_another_prison, "prisoner", not_in_custody("B3333BB"), id="in_custody_elsewhere"),
-    pytest.param(
-        lambda w: {"key_worker": StaffMemberFactory(staff_id="S4", prison=w.prison, band=4)},
-        "key_worker",
+    held_by(
+        "S4",
         "Key worker S4 is Band 4: key work sessions are held by Band 3 officers. Choose a Band 3 key worker.",
-        id="not_band_3",
+        "not_band_3",
+        band=4,
     ),
-    pytest.param(
-        lambda w: {"key_worker": StaffMemberFactory(staff_id="S5", prison=w.prison, in_post_to=MONDAY)},
-        "key_worker",
-        not_in_post("S5"),
-        id="key_worker_left_post_that_day",
-    ),
-    pytest.param(
-        lambda w: {"key_worker": StaffMemberFactory(staff_id="S6", prison=w.prison, in_post_from=TODAY)},
-        "key_worker",
-        not_in_post("S6"),
-        id="key_worker_not_yet_in_post",
-    ),
+    held_by("S5", not_in_post("S5"), "key_worker_left_post_that_day", in_post_to=MONDAY),
+    held_by("S6", not_in_post("S6"), "key_worker_not_yet_in_post", in_post_from=TODAY),
     pytest.param(
         lambda w: {"key_worker": StaffMemberFactory(staff_id="S7", prison=PrisonFactory(code="BMI"))},
         "key_worker",
         not_in_post("S7"),
         id="key_worker_at_another_prison",
     ),
-    pytest.param(
-        lambda w: {
-            "key_worker": StaffMemberFactory(staff_id="S8", prison=w.prison, key_worker_trained_on=None)
-        },
-        "key_worker",
-        untrained("S8"),
-        id="key_worker_never_trained",
-    ),
-    pytest.param(
-        lambda w: {
-            "key_worker": StaffMemberFactory(
-                staff_id="S9", prison=w.prison, key_worker_trained_on=MONDAY + dt.timedelta(days=1)
-            )
-        },
-        "key_worker",
-        untrained("S9"),
-        id="key_worker_trained_the_day_after",
-    ),
+    held_by("S8", untrained("S8"), "key_worker_never_trained", key_worker_trained_on=None),
+    held_by("S9", untrained("S9"), "key_worker_trained_the_day_after", key_worker_trained_on=TUESDAY),
 ]
 
 
@@ -386,7 +350,7 @@ def test_correction_rederives_the_allocated_key_worker_for_the_new_date(world, s
         prisoner=world.prisoner,
         prison=world.prison,
         key_worker=StaffMemberFactory(staff_id="S2", prison=world.prison),
-        start_date=MONDAY + dt.timedelta(days=1),
+        start_date=TUESDAY,
     )
     corrected = services.correct_session(
         session=session,
@@ -515,84 +479,53 @@ def prison_settings(estate=Estate.MALE_CLOSED, start=dt.date(2019, 1, 7)):
     return SimpleNamespace(estate=estate, key_work_start_date=start)
 
 
+OFFICER = staff_row()  # full time, in post and trained
+
+
+def week(case, rows, benchmark, reasons, prison=None):
+    """A case of the rule: a prison (by default male closed, key work on since 7 January 2019)
+    with these staff rows and band 3 benchmark FTE ("2.00", or None) has these reasons."""
+    benchmark = None if benchmark is None else Decimal(benchmark)
+    return pytest.param(prison or prison_settings(), rows, benchmark, reasons, id=case)
+
+
 @pytest.mark.parametrize(
     ("prison", "rows", "benchmark", "reasons"),
     [
-        pytest.param(
-            prison_settings(), [staff_row(), staff_row()], Decimal("2.00"), [], id="at_benchmark_is_on"
+        week("at_benchmark_is_on", [OFFICER, OFFICER], "2.00", []),
+        week("below_benchmark", [OFFICER], "2.00", ["below_benchmark"]),
+        week("part_time_fte_summed", [staff_row("0.60"), staff_row("0.40")], "1.00", []),
+        week("no_benchmark_not_also_below", [OFFICER], None, ["no_benchmark"]),
+        week(
+            "other_estate", [OFFICER], "1.00", ["not_male_closed_estate"], prison_settings(Estate.MALE_OPEN)
         ),
-        pytest.param(
-            prison_settings(), [staff_row()], Decimal("2.00"), ["below_benchmark"], id="below_benchmark"
-        ),
-        pytest.param(
-            prison_settings(),
-            [staff_row("0.60"), staff_row("0.40")],
-            Decimal("1.00"),
-            [],
-            id="part_time_fte_summed",
-        ),
-        pytest.param(
-            prison_settings(), [staff_row()], None, ["no_benchmark"], id="no_benchmark_not_also_below"
-        ),
-        pytest.param(
-            prison_settings(estate=Estate.MALE_OPEN),
-            [staff_row()],
-            Decimal("1.00"),
-            ["not_male_closed_estate"],
-            id="other_estate",
-        ),
-        pytest.param(
-            prison_settings(start=None), [staff_row()], Decimal("1.00"), ["not_rolled_out"], id="no_start"
-        ),
-        pytest.param(
-            prison_settings(start=MONDAY + dt.timedelta(days=1)),
-            [staff_row()],
-            Decimal("1.00"),
+        week("no_start", [OFFICER], "1.00", ["not_rolled_out"], prison_settings(start=None)),
+        week(
+            "starts_midweek_after_monday",
+            [OFFICER],
+            "1.00",
             ["not_rolled_out"],
-            id="starts_midweek_after_monday",
+            prison_settings(start=TUESDAY),
         ),
-        pytest.param(
-            prison_settings(start=MONDAY), [staff_row()], Decimal("1.00"), [], id="starts_on_the_monday"
-        ),
-        pytest.param(
-            prison_settings(),
-            [staff_row(), staff_row(trained=None)],
-            Decimal("1.00"),
-            ["untrained_band3"],
-            id="untrained_band3",
-        ),
-        pytest.param(
-            prison_settings(),
-            [staff_row(), staff_row(trained=MONDAY + dt.timedelta(days=1))],
-            Decimal("1.00"),
-            ["untrained_band3"],
-            id="trained_after_the_monday",
-        ),
-        pytest.param(
-            prison_settings(), [staff_row(trained=MONDAY)], Decimal("1.00"), [], id="trained_on_the_monday"
-        ),
-        pytest.param(
-            prison_settings(),
-            [staff_row(), staff_row(in_post_to=MONDAY, trained=None)],
-            Decimal("1.00"),
+        week("starts_on_the_monday", [OFFICER], "1.00", [], prison_settings(start=MONDAY)),
+        week("untrained_band3", [OFFICER, staff_row(trained=None)], "1.00", ["untrained_band3"]),
+        week("trained_after_the_monday", [OFFICER, staff_row(trained=TUESDAY)], "1.00", ["untrained_band3"]),
+        week("trained_on_the_monday", [staff_row(trained=MONDAY)], "1.00", []),
+        week(
+            "left_post_on_the_monday_not_counted",
+            [OFFICER, staff_row(in_post_to=MONDAY, trained=None)],
+            "1.00",
             [],
-            id="left_post_on_the_monday_not_counted",
         ),
-        pytest.param(
-            prison_settings(),
-            [staff_row(), staff_row(in_post_to=MONDAY)],
-            Decimal("2.00"),
-            ["below_benchmark"],
-            id="leaver_fte_not_counted",
-        ),
-        pytest.param(
-            prison_settings(estate=Estate.FEMALE, start=None),
+        week("leaver_fte_not_counted", [OFFICER, staff_row(in_post_to=MONDAY)], "2.00", ["below_benchmark"]),
+        week(
+            "every_reason_in_order",
             [staff_row(trained=None)],
-            Decimal("5.00"),
+            "5.00",
             ["not_male_closed_estate", "not_rolled_out", "below_benchmark", "untrained_band3"],
-            id="every_reason_in_order",
+            prison_settings(Estate.FEMALE, start=None),
         ),
-        pytest.param(prison_settings(), [], Decimal("0.00"), [], id="zero_benchmark_and_no_staff"),
+        week("zero_benchmark_and_no_staff", [], "0.00", []),
     ],
 )
 def test_key_work_suspension_reasons_follow_the_rule(prison, rows, benchmark, reasons):
@@ -602,11 +535,11 @@ def test_key_work_suspension_reasons_follow_the_rule(prison, rows, benchmark, re
 
 def test_key_work_status_is_decided_on_a_monday():
     with pytest.raises(ValueError, match="not a Monday"):
-        status.suspension_reasons(prison_settings(), MONDAY + dt.timedelta(days=1), [], Decimal("1"))
+        status.suspension_reasons(prison_settings(), TUESDAY, [], Decimal("1"))
 
 
 def test_week_warning_reads_the_benchmark_effective_on_the_monday_and_band_3_staff(world):
-    BenchmarkFactory(prison=world.prison, effective_from=MONDAY + dt.timedelta(days=1), band3_benchmark_fte=5)
+    BenchmarkFactory(prison=world.prison, effective_from=TUESDAY, band3_benchmark_fte=5)
     StaffMemberFactory(staff_id="S4", prison=world.prison, band=4, key_worker_trained_on=None)
     assert services.session_week_warning(world.prison, MONDAY + dt.timedelta(days=6)) == []
     assert services.session_week_warning(world.prison, MONDAY + dt.timedelta(days=7)) == ["below_benchmark"]

@@ -96,173 +96,126 @@ def load_bad_rows(folder, kind, text, expected):
     return report, name
 
 
+def bad(case, text, *messages):
+    """A BAD_ROWS case: the file the `messages` name, given as `text`, is refused with them."""
+    kind = messages[0].split(".csv:")[0]
+    return pytest.param(kind, text, list(messages), id=case)
+
+
 BAD_ROWS = [
-    pytest.param(
-        "prisons",
+    bad(
+        "impossible date",
         PRISONS.replace(",2019-01-07,", ",2019-02-30,"),
-        ["prisons.csv:2: key_work_start_date: '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2024-03-31"],
-        id="impossible date",
+        "prisons.csv:2: key_work_start_date: '2019-02-30' is not a date; use YYYY-MM-DD, e.g. 2024-03-31",
     ),
-    pytest.param(
-        "prisons",
+    bad(
+        "date in another format",
         PRISONS.replace(",2019-01-07,", ",07/01/2019,").replace(",2020-04-01,", ",today,"),
-        [
-            "prisons.csv:2: key_work_start_date: '07/01/2019' is not a date; use YYYY-MM-DD, e.g. 2024-03-31",
-            "prisons.csv:2: pom_model_chosen_on: 'today' is not a date; use YYYY-MM-DD, e.g. 2024-03-31",
-        ],
-        id="date in another format",
+        "prisons.csv:2: key_work_start_date: '07/01/2019' is not a date; use YYYY-MM-DD, e.g. 2024-03-31",
+        "prisons.csv:2: pom_model_chosen_on: 'today' is not a date; use YYYY-MM-DD, e.g. 2024-03-31",
     ),
-    pytest.param(
-        "prisons",
+    bad(
+        "bad estate",
         PRISONS.replace("CFI,HMP Cardiff,male_closed", "CFI,HMP Cardiff,male"),
-        [
-            "prisons.csv:3: estate: 'male' is not allowed; use one of male_closed, male_open, female, "
-            "youth_custody"
-        ],
-        id="bad estate",
+        "prisons.csv:3: estate: 'male' is not allowed; use one of male_closed, male_open, female, "
+        "youth_custody",
     ),
-    pytest.param(
-        "prisons",
+    bad(
+        "bad country, pom model and capacity",
         PRISONS.replace("wales", "scotland").replace("operational", "remote").replace(",5\n", ",0\n"),
-        [
-            "prisons.csv:2: pom_model: 'remote' is not allowed; use one of operational, non_operational, or "
-            "leave it empty",
-            "prisons.csv:3: country: 'scotland' is not allowed; use one of england, wales",
-            "prisons.csv:3: key_worker_capacity: '0' is out of range; key_worker_capacity must be from 1 to "
-            "50",
-        ],
-        id="bad country, pom model and capacity",
+        "prisons.csv:2: pom_model: 'remote' is not allowed; use one of operational, non_operational, or "
+        "leave it empty",
+        "prisons.csv:3: country: 'scotland' is not allowed; use one of england, wales",
+        "prisons.csv:3: key_worker_capacity: '0' is out of range; key_worker_capacity must be from 1 to 50",
     ),
-    pytest.param(
-        "prisons",
+    bad(
+        "bad prison code and empty name",
         PRISONS.replace("CFI,", "cfi,").replace("HMP Leeds", ""),
-        [
-            "prisons.csv:2: name: is empty; every row needs a name",
-            "prisons.csv:3: prison_code: 'cfi' is not a prison code; use 3 capital letters, e.g. LEI",
-        ],
-        id="bad prison code and empty name",
+        "prisons.csv:2: name: is empty; every row needs a name",
+        "prisons.csv:3: prison_code: 'cfi' is not a prison code; use 3 capital letters, e.g. LEI",
     ),
-    pytest.param(
-        "prisons",
+    bad(
+        "duplicate key",
         PRISONS + "LEI,HMP Leeds again,male_closed,england,,,,\n",
-        [
-            "prisons.csv:4: prison_code: LEI appears again (first on line 2); each prison_code may appear "
-            "once in the file"
-        ],
-        id="duplicate key",
+        "prisons.csv:4: prison_code: LEI appears again (first on line 2); each prison_code may appear "
+        "once in the file",
     ),
-    pytest.param(
-        "wings",
+    bad(
+        "unknown prison and duplicate wing",
         WINGS + "ZZZ,A,A wing\nLEI,C,C wing\nLEI,A,A wing again\n",
-        [
-            "wings.csv:5: prison_code: prison ZZZ is not known; add it to prisons.csv or correct the code",
-            "wings.csv:7: prison_code: LEI, A appears again (first on line 2); each (prison_code, "
-            "wing_code) may "
-            "appear once in the file",
-        ],
-        id="unknown prison and duplicate wing",
+        "wings.csv:5: prison_code: prison ZZZ is not known; add it to prisons.csv or correct the code",
+        "wings.csv:7: prison_code: LEI, A appears again (first on line 2); each (prison_code, wing_code) "
+        "may appear once in the file",
     ),
-    pytest.param(
-        "benchmarks",
+    bad(
+        "bad benchmark",
         BENCHMARKS + "LEI,2025-01-06,-1\nCFI,2025-01-06,1.005\nCFI,2026-01-05,lots\n",
-        [
-            "benchmarks.csv:5: band3_benchmark_fte: '-1' is out of range; band3_benchmark_fte must be from 0 "
-            "to 999999.99",
-            "benchmarks.csv:6: band3_benchmark_fte: '1.005' has more than 2 decimal places",
-            "benchmarks.csv:7: band3_benchmark_fte: 'lots' is not a number; write it with a decimal point, "
-            "e.g. 0.50",
-        ],
-        id="bad benchmark",
+        "benchmarks.csv:5: band3_benchmark_fte: '-1' is out of range; band3_benchmark_fte must be from 0 "
+        "to 999999.99",
+        "benchmarks.csv:6: band3_benchmark_fte: '1.005' has more than 2 decimal places",
+        "benchmarks.csv:7: band3_benchmark_fte: 'lots' is not a number; write it with a decimal point, "
+        "e.g. 0.50",
     ),
-    pytest.param(
-        "staff",
+    bad(
+        "band, role and fte",
         STAFF.replace("LEI,3,officer,1.00", "LEI,12,officer,1.50").replace(
             "CFI,4,pom,0.8", "CFI,1,chef,0.333"
         ),
-        [
-            "staff.csv:2: band: '12' is out of range; band must be from 2 to 11",
-            "staff.csv:2: fte: '1.50' is out of range; fte must be from 0.01 to 1.00",
-            "staff.csv:4: band: '1' is out of range; band must be from 2 to 11",
-            "staff.csv:4: role: 'chef' is not allowed; use one of officer, pom, probation_pom, manager, "
-            "other",
-            "staff.csv:4: fte: '0.333' has more than 2 decimal places",
-        ],
-        id="band, role and fte",
+        "staff.csv:2: band: '12' is out of range; band must be from 2 to 11",
+        "staff.csv:2: fte: '1.50' is out of range; fte must be from 0.01 to 1.00",
+        "staff.csv:4: band: '1' is out of range; band must be from 2 to 11",
+        "staff.csv:4: role: 'chef' is not allowed; use one of officer, pom, probation_pom, manager, other",
+        "staff.csv:4: fte: '0.333' has more than 2 decimal places",
     ),
-    pytest.param(
-        "staff",
+    bad(
+        "unknown wing, post dates, unreadable band",
         STAFF.replace(
             "LEI,3,officer,0.50,,2019-01-01,2024-06-01", "LEI,3,officer,0.50,,2019-01-01,2019-01-01"
         )
         .replace(",,A,\n", ",,Z,\n")
         .replace("S3,Cat,Evans,CFI,4,pom,0.8,,", "S3,Cat,Evans,CFI,three,pom,0,,"),
-        [
-            "staff.csv:2: wing_code: wing Z is not a wing of LEI; add it to wings.csv or correct the code",
-            "staff.csv:3: in_post_to: 2019-01-01 is not after in_post_from 2019-01-01; the end of a post "
-            "comes "
-            "after its start (leave in_post_to empty while in post)",
-            "staff.csv:4: band: 'three' is not a whole number",
-            "staff.csv:4: fte: '0' is out of range; fte must be from 0.01 to 1.00",
-        ],
-        id="unknown wing, post dates, unreadable band",
+        "staff.csv:2: wing_code: wing Z is not a wing of LEI; add it to wings.csv or correct the code",
+        "staff.csv:3: in_post_to: 2019-01-01 is not after in_post_from 2019-01-01; the end of a post comes "
+        "after its start (leave in_post_to empty while in post)",
+        "staff.csv:4: band: 'three' is not a whole number",
+        "staff.csv:4: fte: '0' is out of range; fte must be from 0.01 to 1.00",
     ),
-    pytest.param(
-        "prisoners",
+    bad(
+        "bad prison number and unknown wing",
         PRISONERS.replace("B2345CD", "B2345C").replace("CFI,,2024-03-01", "CFI,Z,2024-03-01"),
-        [
-            "prisoners.csv:3: wing_code: wing Z is not a wing of CFI; add it to wings.csv or correct the "
-            "code",
-            "prisoners.csv:4: prison_number: 'B2345C' is not a prison number; use a capital letter, 4 digits "
-            "and 2 capitals, e.g. A1234BC",
-        ],
-        id="bad prison number and unknown wing",
+        "prisoners.csv:3: wing_code: wing Z is not a wing of CFI; add it to wings.csv or correct the code",
+        "prisoners.csv:4: prison_number: 'B2345C' is not a prison number; use a capital letter, 4 digits "
+        "and 2 capitals, e.g. A1234BC",
     ),
-    pytest.param(
-        "prisoners",
+    bad(
+        "unknown prison and release before reception",
         PRISONERS.replace("2024-02-01,", "2024-02-01,2024-02-01").replace(",LEI,A,", ",XXX,A,"),
-        [
-            "prisoners.csv:2: prison_code: prison XXX is not known; add it to prisons.csv or correct the "
-            "code",
-            "prisoners.csv:4: release_date: 2024-02-01 is not after reception_date 2024-02-01; a spell must "
-            "end "
-            "after it starts (leave release_date empty while in custody)",
-        ],
-        id="unknown prison and release before reception",
+        "prisoners.csv:2: prison_code: prison XXX is not known; add it to prisons.csv or correct the code",
+        "prisoners.csv:4: release_date: 2024-02-01 is not after reception_date 2024-02-01; a spell must "
+        "end after it starts (leave release_date empty while in custody)",
     ),
-    pytest.param(
-        "prisoners",
+    bad(
+        "overlapping spells in the file",
         PRISONERS.replace("CFI,,2024-03-01,", "CFI,,2024-02-20,"),
-        [
-            "prisoners.csv:3: reception_date: spell overlaps the spell at LEI from 2024-01-03 (line 2); a "
-            "transfer must start on or after the previous release date"
-        ],
-        id="overlapping spells in the file",
+        "prisoners.csv:3: reception_date: spell overlaps the spell at LEI from 2024-01-03 (line 2); a "
+        "transfer must start on or after the previous release date",
     ),
-    pytest.param(
-        "prisoners",
+    bad(
+        "duplicate spell is a duplicate, not an overlap",
         PRISONERS + "A1234BC,John,Smith,1990-05-17,LEI,B,2024-01-03,\n",
-        [
-            "prisoners.csv:5: prison_number: A1234BC, LEI, 2024-01-03 appears again (first on line 2); each "
-            "(prison_number, prison_code, reception_date) may appear once in the file"
-        ],
-        id="duplicate spell is a duplicate, not an overlap",
+        "prisoners.csv:5: prison_number: A1234BC, LEI, 2024-01-03 appears again (first on line 2); each "
+        "(prison_number, prison_code, reception_date) may appear once in the file",
     ),
-    pytest.param(
-        "prisoners",
+    bad(
+        "missing required column",
         "prison_number,prison_code,first_name\nA1234BC,LEI,John\n",
-        [
-            "prisoners.csv:1: reception_date: required column is missing from the header; add a "
-            "reception_date column"
-        ],
-        id="missing required column",
+        "prisoners.csv:1: reception_date: required column is missing from the header; add a "
+        "reception_date column",
     ),
-    pytest.param(
-        "staff",
+    bad(
+        "short row",
         STAFF.replace("S2,Bob,Jones,LEI,3", "S2,Bob,Jones,LEI"),
-        [
-            "staff.csv:3: staff_id: the row has 13 values but the header has 14 columns; put values that "
-            "contain commas in double quotes"
-        ],
-        id="short row",
+        "staff.csv:3: staff_id: the row has 13 values but the header has 14 columns; put values that "
+        "contain commas in double quotes",
     ),
 ]
