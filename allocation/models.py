@@ -12,15 +12,15 @@ from omic.models import CustodySpell, Prison, Prisoner, StaffMember
 
 
 class SentenceType(models.TextChoices):
-    DETERMINATE = "determinate", "Determinate"
-    INDETERMINATE = "indeterminate", "Indeterminate"
+    DETERMINATE = "determinate"
+    INDETERMINATE = "indeterminate"
 
 
 class Tier(models.TextChoices):
-    A = "A", "A"
-    B = "B", "B"
-    C = "C", "C"
-    D = "D", "D"
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
 
 
 class Responsibility(models.TextChoices):

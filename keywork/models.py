@@ -15,8 +15,8 @@ from omic.models import KEY_COLLATION, PeriodBox, Prison, Prisoner, StaffMember
 
 
 class Source(models.TextChoices):
-    EXTRACT = "extract", "Extract"
-    APP = "app", "App"
+    EXTRACT = "extract"
+    APP = "app"
 
 
 class KeyWorkerAllocation(models.Model):
@@ -83,7 +83,7 @@ class SessionKind(models.TextChoices):
     ACCT_REVIEW = "acct_review", "ACCT review"
     FAMILY_VISIT = "family_visit", "Meeting family at a visit"
     ACTIVITY_CONVERSATION = "activity_conversation", "Conversation during an activity"
-    OTHER = "other", "Other"
+    OTHER = "other"
 
 
 class Session(models.Model):
@@ -159,7 +159,7 @@ class NotHeldReason(models.TextChoices):
     PRISONER_REFUSED = "prisoner_refused", "Prisoner refused"
     PRISONER_UNAVAILABLE = "prisoner_unavailable", "Prisoner unavailable"
     STAFF_REDEPLOYED = "staff_redeployed", "Key worker redeployed to other duties"
-    OTHER = "other", "Other"
+    OTHER = "other"
 
 
 class SessionNotHeld(models.Model):

@@ -62,20 +62,22 @@ class PeriodBox(Func):
         return sql, (*key_params, *lower_params, *key_params, *upper_params)
 
 
+# Choices give a label only where it is not the member's name in words, which Django derives
+# (ENGLAND = "england" reads "England").
 class Estate(models.TextChoices):
     MALE_CLOSED = "male_closed", "Male closed"
     MALE_OPEN = "male_open", "Male open"
-    FEMALE = "female", "Female"
+    FEMALE = "female"
     YOUTH_CUSTODY = "youth_custody", "Youth custody"
 
 
 class Country(models.TextChoices):
-    ENGLAND = "england", "England"
-    WALES = "wales", "Wales"
+    ENGLAND = "england"
+    WALES = "wales"
 
 
 class PomModel(models.TextChoices):
-    OPERATIONAL = "operational", "Operational"
+    OPERATIONAL = "operational"
     NON_OPERATIONAL = "non_operational", "Non-operational"
 
 
@@ -206,25 +208,25 @@ class Band3:
 
 
 class StaffRole(models.TextChoices):
-    OFFICER = "officer", "Officer"
+    OFFICER = "officer"
     POM = "pom", "Prison POM"
     PROBATION_POM = "probation_pom", "Probation POM"
-    MANAGER = "manager", "Manager"
-    OTHER = "other", "Other"
+    MANAGER = "manager"
+    OTHER = "other"
 
 
 class StaffStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    UNAVAILABLE = "unavailable", "Unavailable"
-    INACTIVE = "inactive", "Inactive"
+    ACTIVE = "active"
+    UNAVAILABLE = "unavailable"
+    INACTIVE = "inactive"
 
 
 class UnavailableReason(models.TextChoices):
     ANNUAL_LEAVE = "annual_leave", "Annual leave"
-    SICK = "sick", "Sick"
-    TRAINING = "training", "Training"
-    REDEPLOYED = "redeployed", "Redeployed"
-    OTHER = "other", "Other"
+    SICK = "sick"
+    TRAINING = "training"
+    REDEPLOYED = "redeployed"
+    OTHER = "other"
 
 
 class StaffMember(models.Model):
@@ -304,8 +306,8 @@ class StaffMember(models.Model):
 
 class Role(models.TextChoices):
     WING_MANAGER = "wing_manager", "Wing manager"
-    GOVERNOR = "governor", "Governor"
-    ADMIN = "admin", "Admin"
+    GOVERNOR = "governor"
+    ADMIN = "admin"
     HQ = "hq", "HQ"
 
 

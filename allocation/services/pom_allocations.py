@@ -20,7 +20,7 @@ than silently moving them (two people cannot hold both roles at once; the constr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,30 +40,10 @@ def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def snapshot(allocation: PomAllocation) -> dict[str, Any]:
-    return {
-        "prisoner": allocation.prisoner_id,
-        "prison": allocation.prison_id,
-        "staff_member": allocation.staff_member_id,
-        "role": allocation.role,
-        "start_date": allocation.start_date,
-        "end_date": allocation.end_date,
-        "reason": allocation.reason,
-        "end_reason": allocation.end_reason,
-    }
-
-
-def _audit(*, by: User | None, action: str, allocation: PomAllocation, before: dict | None, reason: str):
-    audit.record(
-        actor=by,
-        action=action,
-        prison_id=allocation.prison_id,
-        object_type="pom_allocation",
-        object_id=allocation.pk,
-        before=before,
-        after=snapshot(allocation),
-        reason=reason,
-    )
+snapshot = audit.snapshot_of(
+    "prisoner", "prison", "staff_member", "role", "start_date", "end_date", "reason", "end_reason"
+)
+_audit = partial(audit.record_write, object_type="pom_allocation", snapshot=snapshot)
 
 
 def _end(allocation: PomAllocation, *, on: dt.date, reason: str, by: User | None) -> None:
@@ -72,7 +52,7 @@ def _end(allocation: PomAllocation, *, on: dt.date, reason: str, by: User | None
     allocation.end_reason = reason
     allocation.ended_by = by
     allocation.save(update_fields=["end_date", "end_reason", "ended_by"])
-    _audit(by=by, action="allocation.pom.end", allocation=allocation, before=before, reason=reason)
+    _audit(allocation, actor=by, action="allocation.pom.end", before=before, reason=reason)
 
 
 def _check_reason_length(errors: Errors, reason: str) -> None:
@@ -207,7 +187,7 @@ def allocate_pom(
             created_by=by,
         )
         action = "allocation.pom.reallocate" if mine is not None else "allocation.pom.allocate"
-        _audit(by=by, action=action, allocation=allocation, before=None, reason=reason)
+        _audit(allocation, actor=by, action=action, reason=reason)
     return allocation
 
 

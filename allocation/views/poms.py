@@ -12,7 +12,6 @@ from django.shortcuts import render
 
 from allocation.selectors import poms
 from omic import access, dates
-from omic.access import Action
 from omic.downloads import csv_response, two_places, wants_csv
 
 CASE_MIX_CSV_COLUMNS: dict[str, Callable] = {
@@ -51,8 +50,7 @@ CASELOAD_CSV_COLUMNS: dict[str, Callable] = {
 
 
 def pom_list(request: HttpRequest, code: str) -> HttpResponse:
-    user = request.user
-    prison = access.prison_for(user, code, Action.VIEW_PRISON)
+    prison = access.prison_for(request.user, code)
     today = dates.today()
     rows = poms.pom_case_mix(prison, today)
     if wants_csv(request):
@@ -68,8 +66,7 @@ def pom_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def pom_caseload(request: HttpRequest, code: str, staff_id: str) -> HttpResponse:
-    user = request.user
-    prison = access.prison_for(user, code, Action.VIEW_PRISON)
+    prison = access.prison_for(request.user, code)
     staff = poms.pom_at(prison, staff_id)
     if staff is None:
         raise Http404("No such POM")

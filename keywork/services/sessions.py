@@ -150,25 +150,19 @@ def record_session(
     (if any) is recorded beside the one who held it. Key work may be suspended that week: the
     session is still recorded (see session_week_warning)."""
     today = today or dates.today()
+    given = {
+        "prisoner": prisoner,
+        "prison": prison,
+        "key_worker": key_worker,
+        "date": date,
+        "minutes": minutes,
+    }
     with transaction.atomic():
-        refusals.raise_if_any(
-            _session_errors(
-                prisoner=prisoner,
-                prison=prison,
-                key_worker=key_worker,
-                date=date,
-                minutes=minutes,
-                kind=kind,
-                today=today,
-                notes=notes,
-            )
-        )
+        refusals.raise_if_any(_session_errors(**given, kind=kind, today=today, notes=notes))
         # Lock the prisoner so that two submits of the same session arriving together are
         # checked one after the other, and the second finds the first.
         Prisoner.objects.select_for_update().filter(pk=prisoner.pk).first()
-        same = _same_session(
-            prisoner=prisoner, prison=prison, key_worker=key_worker, date=date, minutes=minutes, kind=kind
-        )
+        same = _same_session(**given, kind=kind)
         duplicate = recent_duplicate(same)
         if duplicate is not None:
             raise AlreadyRecorded(duplicate)
@@ -249,16 +243,7 @@ def correct_session(
             refusals.add(
                 errors, NON_FIELD_ERRORS, "Nothing to correct: change at least one detail of the session."
             )
-        for field, messages in _session_errors(
-            prisoner=new["prisoner"],
-            prison=current.prison,
-            key_worker=new["key_worker"],
-            date=new["date"],
-            minutes=new["minutes"],
-            kind=new["kind"],
-            today=today,
-            notes=new["notes"],
-        ).items():
+        for field, messages in _session_errors(**new, prison=current.prison, today=today).items():
             refusals.add(errors, field, *messages)
         refusals.raise_if_any(errors)
 

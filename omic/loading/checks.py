@@ -3,6 +3,8 @@ returning (line, column, message); see registry.Check."""
 
 from __future__ import annotations
 
+from django.db.models import Model
+
 from omic.loading.registry import Check
 from omic.loading.sql import ident, literal
 from omic.models import Prison, Prisoner, StaffMember, Wing
@@ -30,50 +32,37 @@ def duplicate_key(key: tuple[str, ...]) -> Check:
     )
 
 
-def _known(column: str, table: str, key: str, message: str, name: str) -> Check:
-    """Rows whose `column` names no row of `table` (matched on `key`); message takes the value."""
+def _known(column: str, model: type[Model], key: str, what: str, *, add: str, correct: str) -> Check:
+    """Rows whose `column` names no `what` in the table of `model` (matched on `key`)."""
+    message = f"{what} %s is not known; add {add} or correct the {correct}"
     return Check(
         f"""
         SELECT r.line, {literal(column)}, format({literal(message)}, r.{ident(column)})
         FROM {{rows}} r
         WHERE r.{ident(column)} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{ident(key)} = r.{ident(column)})
+          AND NOT EXISTS (SELECT 1 FROM {model._meta.db_table} t WHERE t.{ident(key)} = r.{ident(column)})
         """,
-        name,
+        f"unknown {what}",
     )
 
 
 def known_prison(column: str = "prison_code") -> Check:
     """The prison is in the database (prisons.csv loads first, so a new prison in the same
     folder is there by now)."""
-    return _known(
-        column,
-        Prison._meta.db_table,
-        "code",
-        "prison %s is not known; add it to prisons.csv or correct the code",
-        "unknown prison",
-    )
+    return _known(column, Prison, "code", "prison", add="it to prisons.csv", correct="code")
 
 
 def known_prisoner(column: str = "prison_number") -> Check:
     """The prisoner is in the database (prisoners.csv loads before the files that name them)."""
     return _known(
-        column,
-        Prisoner._meta.db_table,
-        "prison_number",
-        "prisoner %s is not known; add them to prisoners.csv or correct the prison number",
-        "unknown prisoner",
+        column, Prisoner, "prison_number", "prisoner", add="them to prisoners.csv", correct="prison number"
     )
 
 
 def known_staff(column: str = "staff_id") -> Check:
     """The staff member is in the database (staff.csv loads before the files that name them)."""
     return _known(
-        column,
-        StaffMember._meta.db_table,
-        "staff_id",
-        "staff member %s is not known; add them to staff.csv or correct the staff_id",
-        "unknown staff member",
+        column, StaffMember, "staff_id", "staff member", add="them to staff.csv", correct="staff_id"
     )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from omic.models import AuditEvent, Prison
+from omic.selectors.filters import filter_given
 
 AUDIT_PAGE_SIZE = 50
 
@@ -23,15 +24,13 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     """The prison's audit events, newest first. `kind` is an object type (session,
     staff_member, ...), `person` part of the actor's username, dates inclusive (London)."""
-    events = AuditEvent.objects.filter(prison=prison)
-    if kind:
-        events = events.filter(object_type=kind)
-    if person:
-        events = events.filter(actor_name__icontains=person)
-    if date_from:
-        events = events.filter(at__date__gte=date_from)
-    if date_to:
-        events = events.filter(at__date__lte=date_to)
+    events = filter_given(
+        AuditEvent.objects.filter(prison=prison),
+        object_type=kind,
+        actor_name__icontains=person,
+        at__date__gte=date_from,
+        at__date__lte=date_to,
+    )
     return events.order_by("-at", "-id")
 
 

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from omic import access
 from omic.dates import in_custody_on, in_post_on, today, untrained_on
 from omic.models import Band3, Benchmark, CustodySpell, Prison, Prisoner, StaffMember, User, Wing
+from omic.selectors.filters import filter_given
 from omic.sorting import SortOrder
 
 
@@ -131,12 +132,7 @@ def staff_for(
     if not include_left:
         staff = staff.filter(in_post_on(day))
     untrained_band3 = Q(band=Band3.KEY_WORKER_BAND) & in_post_on(day) & untrained_on(day)
-    if band is not None:
-        staff = staff.filter(band=band)
-    if status:
-        staff = staff.filter(status=status)
-    if wing:
-        staff = staff.filter(wing__code=wing)
+    staff = filter_given(staff, band=band, status=status, wing__code=wing)
     if untrained_only:
         staff = staff.filter(untrained_band3)
     return (

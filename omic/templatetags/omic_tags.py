@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django import template
 from django.template.loader import get_template
@@ -28,22 +29,30 @@ class NavItem:
     active: bool
 
 
-# A prison's sections in the order the sub-navigation shows them: (label, URL name, action).
-# A section whose URL is not (yet) in the URLconf is left out, so each app's page appears
-# here as soon as its URL exists under that name.
-PRISON_SECTIONS: list[tuple[str, str, Action]] = [
-    ("Dashboard", "omic:prison", Action.VIEW_PRISON),
-    ("Key workers", "keywork:key_workers", Action.VIEW_PRISON),
-    ("Allocate", "keywork:allocate", Action.ALLOCATE),
-    ("Staff", "omic:staff", Action.VIEW_PRISON),
-    ("Benchmarks", "omic:benchmarks", Action.VIEW_PRISON),
-    ("Planning", "keywork:planning", Action.VIEW_PRISON),
-    ("Handover", "allocation:handover", Action.VIEW_PRISON),
-    ("BCST", "allocation:bcst", Action.VIEW_PRISON),
-    ("POMs", "allocation:poms", Action.VIEW_PRISON),
-    ("Settings", "omic:prison_settings", Action.VIEW_PRISON),
-    ("Users", "omic:users", Action.MANAGE_USERS),
-    ("Audit trail", "omic:audit", Action.VIEW_AUDIT),
+class Section(NamedTuple):
+    """One link of a prison's sub-navigation: shown to whoever may `action` (by default, whoever
+    may view the prison), and left out while `url_name` is not (yet) in the URLconf, so each
+    app's page appears here as soon as its URL exists under that name."""
+
+    label: str
+    url_name: str
+    action: Action = Action.VIEW_PRISON
+
+
+# A prison's sections in the order the sub-navigation shows them.
+PRISON_SECTIONS = [
+    Section("Dashboard", "omic:prison"),
+    Section("Key workers", "keywork:key_workers"),
+    Section("Allocate", "keywork:allocate", Action.ALLOCATE),
+    Section("Staff", "omic:staff"),
+    Section("Benchmarks", "omic:benchmarks"),
+    Section("Planning", "keywork:planning"),
+    Section("Handover", "allocation:handover"),
+    Section("BCST", "allocation:bcst"),
+    Section("POMs", "allocation:poms"),
+    Section("Settings", "omic:prison_settings"),
+    Section("Users", "omic:users", Action.MANAGE_USERS),
+    Section("Audit trail", "omic:audit", Action.VIEW_AUDIT),
 ]
 
 

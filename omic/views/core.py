@@ -28,6 +28,36 @@ from omic.sorting import SortOrder
 
 PAGE_SIZE = 100
 
+# The downloads' columns. Staff's names follow staff.csv (formats.md), so a download can be
+# edited and loaded back.
+STAFF_CSV_COLUMNS: dict[str, Callable] = {
+    "staff_id": attrgetter("staff_id"),
+    "first_name": attrgetter("first_name"),
+    "last_name": attrgetter("last_name"),
+    "prison_code": attrgetter("prison_id"),
+    "band": attrgetter("band"),
+    "role": attrgetter("role"),
+    "fte": lambda s: two_places(s.fte),
+    "contracted_hours": lambda s: f"{s.contracted_hours:.1f}",
+    "in_post_from": attrgetter("in_post_from"),
+    "in_post_to": attrgetter("in_post_to"),
+    "key_worker_trained_on": attrgetter("key_worker_trained_on"),
+    "key_worker_capacity": attrgetter("key_worker_capacity"),
+    "wing_code": lambda s: s.wing.code if s.wing else None,
+    "status": attrgetter("status"),
+    "unavailable_reason": attrgetter("unavailable_reason"),
+    "expected_back_on": attrgetter("expected_back_on"),
+    "untrained_band3": attrgetter("is_untrained_band3"),
+}
+WING_CSV_COLUMNS: dict[str, Callable] = {
+    "prison_number": attrgetter("prisoner_id"),
+    "first_name": attrgetter("prisoner.first_name"),
+    "last_name": attrgetter("prisoner.last_name"),
+    "prison_code": attrgetter("prison_id"),
+    "wing_code": attrgetter("wing.code"),
+    "reception_date": attrgetter("reception_date"),
+}
+
 
 # Sign in and out: Django's views with GOV.UK forms.
 sign_in = auth_views.LoginView.as_view(
@@ -80,28 +110,6 @@ def prison_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "omic/prison_dashboard.html", context)
 
 
-# Column names follow staff.csv (formats.md), so a download can be edited and loaded back.
-STAFF_CSV_COLUMNS: dict[str, Callable] = {
-    "staff_id": attrgetter("staff_id"),
-    "first_name": attrgetter("first_name"),
-    "last_name": attrgetter("last_name"),
-    "prison_code": attrgetter("prison_id"),
-    "band": attrgetter("band"),
-    "role": attrgetter("role"),
-    "fte": lambda s: two_places(s.fte),
-    "contracted_hours": lambda s: f"{s.contracted_hours:.1f}",
-    "in_post_from": attrgetter("in_post_from"),
-    "in_post_to": attrgetter("in_post_to"),
-    "key_worker_trained_on": attrgetter("key_worker_trained_on"),
-    "key_worker_capacity": attrgetter("key_worker_capacity"),
-    "wing_code": lambda s: s.wing.code if s.wing else None,
-    "status": attrgetter("status"),
-    "unavailable_reason": attrgetter("unavailable_reason"),
-    "expected_back_on": attrgetter("expected_back_on"),
-    "untrained_band3": attrgetter("is_untrained_band3"),
-}
-
-
 def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     prison = access.prison_for(user, code)
@@ -133,16 +141,6 @@ def prison_staff(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
     }
     return render(request, "omic/prison_staff.html", context)
-
-
-WING_CSV_COLUMNS: dict[str, Callable] = {
-    "prison_number": attrgetter("prisoner_id"),
-    "first_name": attrgetter("prisoner.first_name"),
-    "last_name": attrgetter("prisoner.last_name"),
-    "prison_code": attrgetter("prison_id"),
-    "wing_code": attrgetter("wing.code"),
-    "reception_date": attrgetter("reception_date"),
-}
 
 
 def wing(request: HttpRequest, code: str, wing_code: str) -> HttpResponse:
