@@ -211,6 +211,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--time", default="2m")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--locust", default=str(Path(sys.executable).parent / "locust"))
     args = parser.parse_args()
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -233,7 +234,7 @@ def main() -> None:
         # keep-alive beyond the clients' pauses (1-3 s): gunicorn's default 2 s closes
         # connections just as a client reuses them (connection resets at the client)
         [*python, "gunicorn", "omic.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--threads", "2", "--keep-alive", "30"],  # fmt: skip
+         "--threads", str(args.threads), "--keep-alive", "30"],  # fmt: skip
         [*python, "celery", "-A", "omic", "worker", "-c", "1", "--loglevel=WARNING"],
         [*python, "celery", "-A", "omic", "beat", "--loglevel=WARNING", "-s", str(OUT / "beat")],
     ]

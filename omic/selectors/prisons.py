@@ -164,12 +164,13 @@ def benchmarks_for(*, user: User, prison: Prison, day: dt.date | None = None) ->
 
 
 def wing_prisoners(*, user: User, wing: Wing, day: dt.date | None = None) -> QuerySet[CustodySpell]:
-    """Spells on the wing in custody on the day, with their prisoners: one query."""
+    """Spells on the wing in custody on the day, with their prisoners: one query (the wing is
+    the one given; a CSV that writes its code adds select_related("wing"))."""
     day = day or today()
     return (
         access.visible_spells(user, today=day)
         .filter(in_custody_on(day), wing=wing)
-        .select_related("prisoner", "wing")
+        .select_related("prisoner")
         .order_by("prisoner__last_name", "prisoner__first_name", "prisoner_id")
     )
 

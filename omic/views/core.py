@@ -150,7 +150,7 @@ def wing(request: HttpRequest, code: str, wing_code: str) -> HttpResponse:
     spells = selectors.wing_prisoners(user=user, wing=wing, day=today)
     if wants_csv(request):
         filename = f"{wing.prison_id}-wing-{wing.code}-{today.isoformat()}.csv"
-        return csv_response(filename, WING_CSV_COLUMNS, spells)
+        return csv_response(filename, WING_CSV_COLUMNS, spells.select_related("wing"))
     context = {
         "wing": wing,
         "prison": wing.prison,

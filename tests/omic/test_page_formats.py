@@ -86,3 +86,21 @@ def test_day_month_and_day_short():
 )
 def test_whole(value, text):
     assert whole(value) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "argument"),
+    [
+        ("omic:prisoner", "A1234BC"),
+        ("omic:prisoner", "a b?c#é%"),  # quoted as reverse quotes it
+        ("omic:prison", "LEI"),
+        ("keywork:session_new", "G0295HA"),
+        ("allocation:prisoner_pom", 12345),
+    ],
+)
+def test_address_is_what_url_reversing_gives(name, argument):
+    from django.urls import reverse
+
+    from omic.templatetags.omic_tags import address
+
+    assert address(name, argument) == reverse(name, args=[argument])
