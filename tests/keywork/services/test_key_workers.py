@@ -1,17 +1,17 @@
 """Allocation of key workers (keywork.md): one active allocation per prisoner, eligibility and
-capacity, reallocation, deallocation, departures, and the allocation page's reads."""
+capacity, reallocation, and the allocation page's reads. Deallocation: test_key_worker_deallocation.py;
+departures: test_departures.py."""
 
 import datetime as dt
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from keywork import selectors, services
 from keywork.models import KeyWorkerAllocation
 from omic.models import AuditEvent
 from tests.factories import (
-    CustodySpellFactory,
     KeyWorkerAllocationFactory,
     PrisonFactory,
     StaffMemberFactory,
@@ -263,180 +263,6 @@ def test_allocation_starting_inside_an_ended_allocation_is_refused(world):
             "enter 1 April 2025 or a later date."
         ]
     }
-
-
-def test_deallocation_ends_the_allocation_with_its_reason_audited(world, recompute_calls):
-    allocation = allocate(world)
-    recompute_calls.clear()
-    services.deallocate_key_worker(
-        by=world.admin, allocation=allocation, end_date=START + dt.timedelta(days=9), reason="prisoner asked"
-    )
-    assert (allocation.end_date, allocation.end_reason) == (dt.date(2025, 3, 12), "prisoner asked")
-    event = AuditEvent.objects.filter(action="keywork.allocation.end").get()
-    assert (event.before["end_date"], event.after["end_date"], event.reason) == (
-        None,
-        "2025-03-12",
-        "prisoner asked",
-    )
-    assert recompute_calls[0][1][0] == dt.date(2025, 3, 12)
-
-
-@pytest.mark.parametrize(
-    ("end_date", "reason", "errors"),
-    [
-        pytest.param(
-            START + dt.timedelta(days=1),
-            "",
-            {"reason": ["Reason is required: say why the allocation is ending."]},
-            id="no_reason",
-        ),
-        pytest.param(
-            START - dt.timedelta(days=1),
-            "moved",
-            {
-                "end_date": [
-                    "End date must be on or after the allocation's start date, 3 March 2025: "
-                    "enter a later date."
-                ]
-            },
-            id="end_before_start_date",
-        ),
-        pytest.param(
-            None,
-            "moved",
-            {"end_date": ["End date is required: enter the first day without this key worker."]},
-            id="no_end_date",
-        ),
-    ],
-)
-def test_deallocation_breaking_a_rule_is_refused(world, end_date, reason, errors):
-    allocation = allocate(world)
-    with pytest.raises(ValidationError) as refused:
-        services.deallocate_key_worker(
-            by=world.admin, allocation=allocation, end_date=end_date, reason=reason
-        )
-    assert refused.value.message_dict == errors
-    allocation.refresh_from_db()
-    assert allocation.end_date is None
-
-
-def test_ending_an_allocation_on_its_first_day_deletes_it_with_the_reason_audited(world, recompute_calls):
-    """[start, start) holds no day: the allocation never applied, so it goes, as one replaced
-    the same day does; the prisoner has no key worker from that day."""
-    allocation = allocate(world)
-    recompute_calls.clear()
-    services.deallocate_key_worker(
-        by=world.admin, allocation=allocation, end_date=START, reason="wrong officer"
-    )
-    allocation.refresh_from_db()
-    assert allocation.end_date is None
-    assert allocation.deleted_at is not None and allocation.deleted_reason == "wrong officer"
-    event = AuditEvent.objects.filter(action="keywork.allocation.delete").get()
-    assert (event.before["deleted_at"], event.reason) == (None, "wrong officer")
-    assert event.after["deleted_at"] is not None
-    assert recompute_calls[0][1][0] == START
-    kept = KeyWorkerAllocation.objects.filter(prisoner=allocation.prisoner, deleted_at__isnull=True)
-    assert not kept.exists()
-    with pytest.raises(ValidationError) as refused:  # and it cannot be ended again
-        services.deallocate_key_worker(by=world.admin, allocation=allocation, end_date=START, reason="x")
-    assert refused.value.message_dict == {
-        NON_FIELD_ERRORS: ["This allocation has been deleted: there is nothing to end."]
-    }
-
-
-def test_deallocation_of_an_ended_allocation_is_refused(world):
-    allocation = allocate(world)
-    services.deallocate_key_worker(
-        by=world.admin, allocation=allocation, end_date=dt.date(2025, 4, 1), reason="x"
-    )
-    with pytest.raises(ValidationError) as refused:
-        services.deallocate_key_worker(
-            by=world.admin, allocation=allocation, end_date=dt.date(2025, 5, 1), reason="x"
-        )
-    assert refused.value.message_dict == {
-        NON_FIELD_ERRORS: ["This allocation already ended on 1 April 2025."]
-    }
-
-
-# Departures
-
-
-@pytest.fixture
-def departures(world):
-    """Allocations at LEI and BMI whose prisoners or key workers leave on various dates."""
-    bmi = PrisonFactory(code="BMI")
-    leaver = StaffMemberFactory(staff_id="S2", prison=world.prison, in_post_to=dt.date(2025, 3, 10))
-    bmi_worker = StaffMemberFactory(staff_id="S3", prison=bmi)
-    rows = {}
-
-    def allocation(number, prison, key_worker, release=None, transfer_to=None):
-        prisoner = in_custody(prison, number, released=release)
-        if transfer_to:
-            CustodySpellFactory(prisoner=prisoner, prison=transfer_to, reception_date=release)
-        rows[number] = KeyWorkerAllocationFactory(
-            prisoner=prisoner, prison=prison, key_worker=key_worker, start_date=dt.date(2025, 1, 6)
-        )
-
-    allocation("B0001AA", world.prison, world.key_worker, release=dt.date(2025, 3, 5))  # released
-    allocation("B0002AA", world.prison, world.key_worker, release=dt.date(2025, 3, 7), transfer_to=bmi)
-    allocation("B0003AA", world.prison, world.key_worker, release=dt.date(2025, 4, 1))  # not yet
-    allocation("B0004AA", world.prison, world.key_worker)  # stays
-    allocation("B0005AA", world.prison, leaver)  # key worker leaves
-    allocation(
-        "B0006AA", world.prison, leaver, release=dt.date(2025, 3, 12)
-    )  # prisoner leaves after the worker
-    allocation("B0007AA", world.prison, leaver, release=dt.date(2025, 3, 8))  # prisoner leaves first
-    allocation("B0008AA", bmi, bmi_worker, release=dt.date(2025, 2, 1))
-    return rows
-
-
-def end_dates(rows):
-    return {
-        number: (a.end_date, a.end_reason)
-        for number, a in ((n, KeyWorkerAllocation.objects.get(pk=r.pk)) for n, r in rows.items())
-    }
-
-
-def test_allocations_end_when_the_prisoner_leaves_or_the_key_worker_leaves_post(
-    world, departures, recompute_calls
-):
-    ended = services.end_allocations_for_departures(on=dt.date(2025, 3, 20))
-    assert ended == services.DeparturesEnded(prisoner_left=4, key_worker_left=2)
-    left, gone = "prisoner left the prison", "key worker left post"
-    assert end_dates(departures) == {
-        "B0001AA": (dt.date(2025, 3, 5), left),
-        "B0002AA": (dt.date(2025, 3, 7), left),
-        "B0003AA": (None, ""),
-        "B0004AA": (None, ""),
-        "B0005AA": (dt.date(2025, 3, 10), gone),
-        "B0006AA": (dt.date(2025, 3, 10), gone),
-        "B0007AA": (dt.date(2025, 3, 8), left),
-        "B0008AA": (dt.date(2025, 2, 1), left),
-    }
-    events = {
-        e.prison_id: e for e in AuditEvent.objects.filter(action="keywork.allocation.end_for_departures")
-    }
-    assert set(events) == {"LEI", "BMI"}
-    assert (events["LEI"].after["prisoner left the prison"], events["LEI"].after["key worker left post"]) == (
-        3,
-        2,
-    )
-    assert events["BMI"].after["allocations"] == {str(departures["B0008AA"].pk): "2025-02-01"}
-    assert {prison_id for prison_id, _ in recompute_calls} == {"LEI", "BMI"}
-    assert dict(recompute_calls)["BMI"][0] == dt.date(2025, 2, 1)
-
-
-def test_departures_are_ended_only_once_they_have_happened(world, departures):
-    assert services.end_allocations_for_departures(on=dt.date(2025, 3, 6)) == (2, 0)  # B0001AA, B0008AA
-    assert services.end_allocations_for_departures(on=dt.date(2025, 3, 6)) == (0, 0)
-    assert (
-        AuditEvent.objects.filter(action="keywork.allocation.end_for_departures").count() == 2
-    )  # LEI and BMI once
-
-
-def test_departures_run_in_a_fixed_number_of_queries(world, departures, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
-        services.end_allocations_for_departures(on=dt.date(2025, 3, 20))
 
 
 # Reads for the allocation page
