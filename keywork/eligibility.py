@@ -35,9 +35,13 @@ def allocation_current_or_later_q(on: dt.date, prefix: str = "") -> Q:
     )
 
 
-def band3_in_post(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:
-    """Band 3 staff of `prison` in post on `on` (whatever their role, as the staffing figures count them)."""
-    return StaffMember.objects.filter(dates.in_post_on(on), prison=prison, band=Band3.KEY_WORKER_BAND)
+def band3_in_post(prison: Prison, on: dt.date, until: dt.date | None = None) -> QuerySet[StaffMember]:
+    """Band 3 staff of `prison` in post on `on`, or, given `until`, on any day from `on` to
+    `until` (whatever their role, as the staffing figures count them)."""
+    in_post = (
+        dates.in_post_on(on) if until is None else dates.overlapping(on, until, "in_post_from", "in_post_to")
+    )
+    return StaffMember.objects.filter(in_post, prison=prison, band=Band3.KEY_WORKER_BAND)
 
 
 def session_deliverers(prison: Prison, on: dt.date) -> QuerySet[StaffMember]:

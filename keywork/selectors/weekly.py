@@ -12,12 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
-from keywork import reports, status
+from keywork import eligibility, reports, status
 from keywork.models import NotHeldReason, PrisonerWeek, PrisonWeek, SessionNotHeld
 from keywork.status import SUSPENSION_LABELS, SUSPENSION_REASONS
 from omic import dates
 from omic.dates import WEEK, week_start
-from omic.models import Band3, Benchmark, Prison, StaffMember
+from omic.models import Benchmark, Prison
 
 PANEL_WEEKS = 8
 CSV_DEFAULT_WEEKS = 12
@@ -126,11 +126,9 @@ def week_status_inputs(
     effective on each Monday (the latest effective_from on or before it; None if none)."""
     first, last = min(mondays), max(mondays)
     staff = list(
-        StaffMember.objects.filter(
-            dates.overlapping(first, last, "in_post_from", "in_post_to"),
-            prison=prison,
-            band=Band3.KEY_WORKER_BAND,
-        ).values_list("fte", "in_post_from", "in_post_to", "key_worker_trained_on", named=True)
+        eligibility.band3_in_post(prison, first, until=last).values_list(
+            "fte", "in_post_from", "in_post_to", "key_worker_trained_on", named=True
+        )
     )
     history = Benchmark.objects.filter(prison=prison, effective_from__lte=last).order_by("effective_from")
     history = list(history.values_list("effective_from", "band3_benchmark_fte"))

@@ -169,7 +169,8 @@ _ARGUMENT = "ARGUMENT"
 
 @functools.cache
 def _around_argument(name: str, script_prefix: str) -> tuple[str, str]:
-    """The address of the page `name` (one argument) before and after its argument."""
+    """The address of the page `name` (one argument) before and after its argument; cached for
+    each script prefix, which the address starts with."""
     before, after = reverse(name, args=[_ARGUMENT]).split(_ARGUMENT)
     return before, after
 
