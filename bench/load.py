@@ -12,7 +12,7 @@ and the weekly figures equal a clean recompute's.
 
 --small loads 12 prisons and 8,500 prisoners (generate_estate), rather than the national 120
 and 85,000. Without --no-load the estate is generated, loaded and every past week computed
-(recompute_compliance), as the nightly job leaves production. Not part of the test run."""
+(recompute_compliance), as a service that has run for a while has them. Not part of the test run."""
 
 from __future__ import annotations
 
@@ -56,9 +56,9 @@ def prepare(args, env: dict) -> None:
             "12",
             env=env,
         )
-        # Every past week computed, as the nightly job leaves production: with only the open
-        # weeks computed, the dashboards and the behind list would have less to show and the
-        # run would flatter the pages.
+        # Every past week computed, as a service that has run for a while has them (each week
+        # is computed while it is open). A first load computes only the open weeks
+        # (keywork/recompute.py): the dashboards and behind lists would have less to show.
         manage("recompute_compliance", env=env)
 
 
