@@ -109,7 +109,7 @@ def plan(run: str) -> dict:
     add("load-hq-1", "hq")
     add("load-hq-2", "hq")
     surnames = list(Prisoner.objects.order_by("?").values_list("last_name", flat=True)[:100])
-    return {"run": run, "password": PASSWORD, "users": users, "surnames": surnames}
+    return {"run": run, "users": users, "surnames": surnames}
 
 
 def sign_in(base: str, plan: dict, count: int) -> tuple[list[dict], list[float]]:
